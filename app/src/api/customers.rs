@@ -1,0 +1,128 @@
+//! Customer files: intake, reading one, searching.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+use crate::domain::{Customer, CustomerSummary, IntakeForm};
+use crate::error::AppError;
+
+/// Largest page of search results a caller may ask for.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// A search as the search page sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// An archive code (or its beginning) or part of a name; empty lists all.
+    pub text: String,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+    pub rows: Vec<CustomerSummary>,
+}
+
+/// Opens a new customer file from the intake form and answers its archive
+/// code. Every field is checked again here; the browser's check is a
+/// courtesy, this one is the rule.
+#[server(endpoint = "intake_customer", input = Json)]
+pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
+    use super::caller::{Caller, Right};
+    use super::ssr;
+    use crate::domain::time_fmt::today_cst;
+
+    ssr::answer(
+        async move {
+            let caller = Caller::current().await?;
+            caller.require(Right::CreateCustomer)?;
+
+            let customer = form.validate(today_cst()).map_err(AppError::Invalid)?;
+
+            let store = ssr::store()?;
+            let code = store
+                .create_customer(&customer, caller.actor())
+                .await
+                .map_err(ssr::internal)?;
+
+            tracing::info!(customer.code = %code, "customer file opened");
+            Ok(code.to_string())
+        }
+        .await,
+    )
+}
+
+/// The whole file of the customer with this archive code.
+#[server(endpoint = "get_customer", input = Json)]
+pub async fn get_customer(code: String) -> Result<Customer, AppError> {
+    use super::caller::{Caller, Right};
+    use super::ssr;
+    use crate::domain::ArchiveCode;
+
+    ssr::answer(
+        async move {
+            let caller = Caller::current().await?;
+            caller.require(Right::ViewCustomer)?;
+
+            let store = ssr::store()?;
+            let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
+            let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
+
+            store
+                .customer(&code)
+                .await
+                .map_err(ssr::internal)?
+                .ok_or_else(not_found)
+        }
+        .await,
+    )
+}
+
+/// Files whose archive code begins with, or whose name contains, the text.
+#[server(endpoint = "search_customers", input = Json)]
+pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppError> {
+    use super::caller::{Caller, Right};
+    use super::ssr;
+
+    ssr::answer(
+        async move {
+            let caller = Caller::current().await?;
+            caller.require(Right::SearchCustomers)?;
+
+            let text = query.text.trim().to_string();
+            if text.chars().count() > 60 {
+                return Err(AppError::BadRequest(
+                    "查询内容过长，请缩短后再查".to_string(),
+                ));
+            }
+            let page = query.page.max(1);
+            let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
+            let offset = u64::from(page - 1) * u64::from(page_size);
+
+            let store = ssr::store()?;
+            let found = store
+                .search_customers(&text, offset, u64::from(page_size))
+                .await
+                .map_err(ssr::internal)?;
+
+            tracing::info!(
+                search.matches = found.total,
+                search.page = page,
+                "customers searched"
+            );
+            Ok(SearchResults {
+                total: found.total,
+                page,
+                page_size,
+                rows: found.rows,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,8 @@
+//! Server functions, one file per area. Each reads as the same steps: who is
+//! calling and may they, parse the input, do the work in the store, answer.
+
+pub mod caller;
+pub mod customers;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr;

@@ -1,0 +1,32 @@
+//! Server-side plumbing shared by the server functions.
+
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+use crate::store::{Store, StoreError};
+
+/// The store the server put into the request's context.
+pub(crate) fn store() -> Result<Store, AppError> {
+    use_context::<Store>().ok_or_else(|| {
+        tracing::error!("no store in the request context");
+        AppError::Internal
+    })
+}
+
+/// Logs a store failure once, here at the boundary, and hides it from the
+/// caller.
+pub(crate) fn internal(error: StoreError) -> AppError {
+    tracing::error!(error = %error.log_safe(), "store operation failed");
+    AppError::Internal
+}
+
+/// Gives an error answer its HTTP status; the body says the rest.
+pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(error.status());
+        }
+    }
+    result
+}

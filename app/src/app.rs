@@ -1,0 +1,67 @@
+//! The document shell and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    customer::CustomerPage, home::HomePage, intake::IntakePage, not_found::NotFound,
+    search::SearchPage,
+};
+
+/// Brand colour of the app bar, also the browser's theme colour.
+pub const THEME_COLOR: &str = "#1d6b45";
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content=THEME_COLOR />
+                <meta name="description" content="农业合作社客户档案管理系统" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: a side navigation and one page per route.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Tells browser tests, and the styles, that the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=|page: String| format!("{page} · 农档") />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/intake") view=IntakePage />
+                    <Route path=path!("/customers") view=SearchPage />
+                    <Route path=path!("/customers/:code") view=CustomerPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

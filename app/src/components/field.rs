@@ -1,0 +1,38 @@
+//! A labelled form field with its error beside it.
+
+use leptos::prelude::*;
+
+/// Label, control and error message of one form field. The control is the
+/// child; give it `id=name` and `aria-describedby=format!("{name}-error")`.
+#[component]
+pub fn FormField(
+    label: &'static str,
+    /// The control's `id` and `name`.
+    name: &'static str,
+    #[prop(optional)] required: bool,
+    /// A hint shown under the control while there is no error.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="form-field" class:has-error=move || error.with(Option::is_some)>
+            <label for=name>
+                {required.then(|| view! { <span class="required" aria-hidden="true">"*"</span> })}
+                {label}
+            </label>
+            <div class="control">
+                {children()}
+                <p id=format!("{name}-error") class="field-message" role="status" aria-live="polite">
+                    {move || match error.get() {
+                        Some(message) => {
+                            view! { <span class="field-error">{message}</span> }.into_any()
+                        }
+                        None => view! { <span class="field-hint">{hint}</span> }.into_any(),
+                    }}
+                </p>
+            </div>
+        </div>
+    }
+}

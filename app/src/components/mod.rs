@@ -1,0 +1,5 @@
+//! Widgets shared by the pages.
+
+pub mod breadcrumbs;
+pub mod field;
+pub mod layout;

@@ -1,0 +1,135 @@
+//! The customer file as the pages show it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AreaMu, IdKind};
+
+/// The five groups of customers a cooperative keeps files on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerGroup {
+    /// 农户: member farmers and their households.
+    Farmer,
+    /// 合作伙伴: partner organisations.
+    Partner,
+    /// 供应商: suppliers of inputs and services.
+    Supplier,
+    /// 经销商: dealers who buy the cooperative's produce.
+    Dealer,
+    /// 其他: anyone else the cooperative keeps a file on.
+    Other,
+}
+
+impl CustomerGroup {
+    pub const ALL: [CustomerGroup; 5] = [
+        Self::Farmer,
+        Self::Partner,
+        Self::Supplier,
+        Self::Dealer,
+        Self::Other,
+    ];
+
+    /// The stable key used in the database, URLs and forms.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Farmer => "farmer",
+            Self::Partner => "partner",
+            Self::Supplier => "supplier",
+            Self::Dealer => "dealer",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|group| group.key() == key)
+    }
+
+    /// The name staff know the group by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Farmer => "农户",
+            Self::Partner => "合作伙伴",
+            Self::Supplier => "供应商",
+            Self::Dealer => "经销商",
+            Self::Other => "其他",
+        }
+    }
+
+    /// Position in [`Self::ALL`], used to index per-group settings.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where a file stands in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    Active,
+    Inactive,
+    UnderDisposalReview,
+    Destroyed,
+}
+
+impl CustomerStatus {
+    pub const ALL: [CustomerStatus; 4] = [
+        Self::Active,
+        Self::Inactive,
+        Self::UnderDisposalReview,
+        Self::Destroyed,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::UnderDisposalReview => "under_disposal_review",
+            Self::Destroyed => "destroyed",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "在档",
+            Self::Inactive => "停用",
+            Self::UnderDisposalReview => "销毁审核中",
+            Self::Destroyed => "已销毁",
+        }
+    }
+}
+
+/// One customer's file, everything that is stored for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub code: String,
+    pub group: CustomerGroup,
+    pub name: String,
+    pub phone: String,
+    pub id_kind: IdKind,
+    pub id_number: String,
+    pub region: String,
+    pub region_name: String,
+    pub address: String,
+    pub land_area: AreaMu,
+    pub status: CustomerStatus,
+    pub version: i64,
+    /// `YYYY-MM-DD HH:MM` in China Standard Time.
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// One row of a search result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub code: String,
+    pub name: String,
+    pub group: CustomerGroup,
+    pub region: String,
+    pub region_name: String,
+}

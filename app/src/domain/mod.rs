@@ -1,0 +1,22 @@
+//! Plain types and rules of the customer archive, without I/O.
+//!
+//! Everything here compiles for the server and for the browser, so an intake
+//! form checks exactly what the server checks. Each value that must obey a
+//! rule is a newtype with one fallible constructor ("parse, don't validate").
+
+pub mod archive_code;
+pub mod area;
+pub mod customer;
+pub mod id_document;
+pub mod intake;
+pub mod phone;
+pub mod region;
+pub mod time_fmt;
+
+pub use archive_code::{ArchiveCode, ArchiveCodeScheme};
+pub use area::AreaMu;
+pub use customer::{Customer, CustomerGroup, CustomerStatus, CustomerSummary};
+pub use id_document::{IdDocument, IdKind};
+pub use intake::{Field, FieldError, IntakeForm, NewCustomer, PersonName};
+pub use phone::Phone;
+pub use region::RegionCode;

@@ -1,0 +1,92 @@
+//! Errors, and which layer uses which.
+//!
+//! - `domain` returns one small error enum per rule (`PhoneError`, …) whose
+//!   message tells staff what to fix; the intake form gathers them into
+//!   [`FieldError`]s.
+//! - `store` returns [`StoreError`](crate::store::StoreError): what went wrong
+//!   in the database, for the log only.
+//! - `api` (server functions) returns [`AppError`], the one error type that
+//!   crosses the wire. Each variant maps to one HTTP status and one message a
+//!   person can act on, in Chinese. Internal causes are logged once, where
+//!   they are turned into [`AppError::Internal`], and never shown.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::domain::FieldError;
+
+/// The error every server function answers with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Some fields were refused; nothing was saved.
+    #[error("有 {} 项内容需要修改，请按提示更正后再提交", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// A request that is malformed as a whole (not a single field).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("您没有进行此操作的权限")]
+    Forbidden,
+    /// The named thing does not exist (or is not visible to the caller).
+    #[error("未找到{0}")]
+    NotFound(String),
+    /// Someone else changed the record first.
+    #[error("{0}")]
+    Conflict(String),
+    /// The browser could not reach the server.
+    #[error("无法连接服务器，请检查网络后重试；已填写的内容不会丢失")]
+    Network,
+    /// Anything else; the cause is in the server log, not here.
+    #[error("服务器暂时无法完成请求，请稍后重试；已填写的内容不会丢失")]
+    Internal,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => Self::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::malformed(),
+            // On the server this is the request's arguments failing to
+            // decode; in the browser it is the server's answer, which is no
+            // fault of the person at the tablet.
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => Self::malformed(),
+            _ => Self::Internal,
+        }
+    }
+}
+
+impl AppError {
+    fn malformed() -> Self {
+        Self::BadRequest("请求内容不完整或格式不正确，请刷新页面后重试".to_string())
+    }
+
+    /// The errors of single fields, for a form to show beside them.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The one mapping from error to HTTP status.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Network => StatusCode::BAD_GATEWAY,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! 新建档案: the intake form.
+//!
+//! The inputs are plain, uncontrolled form controls: whatever staff typed
+//! stays in them whether the server accepts the form or not, and typing
+//! before the page became interactive is not lost either. The form is read
+//! when it is submitted, checked with the same rules as on the server, and
+//! kept as a draft in local storage while staff type.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use crate::api::customers::intake_customer;
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::field::FormField;
+use crate::domain::time_fmt::today_cst;
+use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
+use crate::error::AppError;
+
+/// Where the draft of the intake form waits in the browser.
+const DRAFT_KEY: &str = "nongdang.intake.draft";
+
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let interactive = RwSignal::new(false);
+    let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
+
+    Effect::new(move |_| {
+        let Some(form) = form_ref.get() else { return };
+        interactive.set(true);
+        if let Ok(draft) = LocalStorage::get::<IntakeForm>(DRAFT_KEY) {
+            fill_form(&form, &draft);
+        }
+    });
+
+    let navigate = use_navigate();
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(code)) => {
+            LocalStorage::delete(DRAFT_KEY);
+            navigate(&format!("/customers/{code}"), Default::default());
+        }
+        Some(Err(AppError::Invalid(refused))) => errors.set(refused),
+        _ => {}
+    });
+
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(form) = form_ref.get() else { return };
+        let typed = read_form(&form);
+        match typed.validate(today_cst()) {
+            Ok(_) => {
+                errors.set(Vec::new());
+                submit.dispatch(typed);
+            }
+            Err(refused) => {
+                errors.set(refused);
+                focus_first_error(&form);
+            }
+        }
+    };
+
+    // Keeps the draft, and lets an error go as soon as its field is mended.
+    let on_input = move |_| {
+        let Some(form) = form_ref.get() else { return };
+        let typed = read_form(&form);
+        let _ = LocalStorage::set(DRAFT_KEY, &typed);
+        if errors.with(Vec::is_empty) {
+            return;
+        }
+        let still_refused = typed.validate(today_cst()).err().unwrap_or_default();
+        errors.update(|shown| {
+            shown.retain(|e| still_refused.iter().any(|s| s.field == e.field));
+            for error in shown.iter_mut() {
+                if let Some(now) = still_refused.iter().find(|s| s.field == error.field) {
+                    error.message.clone_from(&now.message);
+                }
+            }
+        });
+    };
+
+    let on_reset = move |_| {
+        LocalStorage::delete(DRAFT_KEY);
+        errors.set(Vec::new());
+    };
+
+    let error_for = move |field: Field| {
+        Signal::derive(move || {
+            errors.with(|list| {
+                list.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| e.message.clone())
+            })
+        })
+    };
+    let banner = move || match submit.value().get() {
+        Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
+        Some(Err(other)) => Some(other.to_string()),
+    };
+
+    view! {
+        <Title text="新建档案" />
+        <Breadcrumbs current="新建档案".to_string() />
+        <h1>"新建档案"</h1>
+        <p class="form-note">
+            <span class="required">"*"</span>
+            " 为必填项。填写内容会自动保存在本机，网络中断也不会丢失。"
+        </p>
+        {move || banner().map(|message| view! { <div class="banner error" role="alert">{message}</div> })}
+        {move || {
+            let count = errors.with(Vec::len);
+            (count > 0)
+                .then(|| {
+                    view! {
+                        <div class="banner warning" role="alert">
+                            {format!("有 {count} 项内容需要修改，请按提示更正。")}
+                        </div>
+                    }
+                })
+        }}
+        <form
+            class="intake-form"
+            node_ref=form_ref
+            method="post"
+            novalidate=true
+            on:submit=on_submit
+            on:input=on_input
+            on:change=on_input
+            on:reset=on_reset
+        >
+            <fieldset>
+                <legend>"基本信息"</legend>
+                <FormField label="客户类别" name="group" required=true error=error_for(Field::Group)>
+                    <select id="group" name="group" aria-describedby="group-error" required>
+                        <option value="">"请选择"</option>
+                        {CustomerGroup::ALL
+                            .into_iter()
+                            .map(|g| view! { <option value=g.key()>{g.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </FormField>
+                <FormField label="姓名/单位名称" name="name" required=true error=error_for(Field::Name)>
+                    <input
+                        id="name"
+                        name="name"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="60"
+                        aria-describedby="name-error"
+                        required
+                    />
+                </FormField>
+                <FormField
+                    label="联系电话"
+                    name="phone"
+                    required=true
+                    hint="手机号或带区号的座机，如 028-85551234"
+                    error=error_for(Field::Phone)
+                >
+                    <input
+                        id="phone"
+                        name="phone"
+                        type="tel"
+                        inputmode="tel"
+                        autocomplete="off"
+                        aria-describedby="phone-error"
+                        required
+                    />
+                </FormField>
+            </fieldset>
+            <fieldset>
+                <legend>"证件"</legend>
+                <FormField label="证件类型" name="id_kind" required=true error=error_for(Field::IdKind)>
+                    <select id="id_kind" name="id_kind" aria-describedby="id_kind-error" required>
+                        <option value="">"请选择"</option>
+                        {IdKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.key()>{k.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </FormField>
+                <FormField label="证件号码" name="id_number" required=true error=error_for(Field::IdNumber)>
+                    <input
+                        id="id_number"
+                        name="id_number"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        maxlength="30"
+                        aria-describedby="id_number-error"
+                        required
+                    />
+                </FormField>
+            </fieldset>
+            <fieldset>
+                <legend>"地区与土地"</legend>
+                <FormField
+                    label="地区码"
+                    name="region"
+                    required=true
+                    hint="6 位行政区划代码（GB/T 2260），如 510104"
+                    error=error_for(Field::Region)
+                >
+                    <input
+                        id="region"
+                        name="region"
+                        type="text"
+                        inputmode="numeric"
+                        maxlength="6"
+                        autocomplete="off"
+                        aria-describedby="region-error"
+                        required
+                    />
+                </FormField>
+                <FormField label="详细地址" name="address" error=error_for(Field::Address)>
+                    <input
+                        id="address"
+                        name="address"
+                        type="text"
+                        maxlength="120"
+                        autocomplete="off"
+                        aria-describedby="address-error"
+                    />
+                </FormField>
+                <FormField
+                    label="土地面积（亩）"
+                    name="land_area"
+                    hint="最多两位小数，没有土地可不填"
+                    error=error_for(Field::LandArea)
+                >
+                    <input
+                        id="land_area"
+                        name="land_area"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        aria-describedby="land_area-error"
+                    />
+                </FormField>
+            </fieldset>
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || !interactive.get() || submit.pending().get()
+                >
+                    {move || if submit.pending().get() { "提交中…" } else { "提交" }}
+                </button>
+                <button type="reset" class="button">"重置"</button>
+            </div>
+        </form>
+    }
+}
+
+/// The names of the form controls and the matching fields of the form.
+fn controls(form: &IntakeForm) -> [(&'static str, &String); 8] {
+    [
+        ("group", &form.group),
+        ("name", &form.name),
+        ("phone", &form.phone),
+        ("id_kind", &form.id_kind),
+        ("id_number", &form.id_number),
+        ("region", &form.region),
+        ("address", &form.address),
+        ("land_area", &form.land_area),
+    ]
+}
+
+fn read_form(form: &web_sys::HtmlFormElement) -> IntakeForm {
+    let data = web_sys::FormData::new_with_form(form).ok();
+    let get = |name: &str| {
+        data.as_ref()
+            .and_then(|d| d.get(name).as_string())
+            .unwrap_or_default()
+    };
+    IntakeForm {
+        group: get("group"),
+        name: get("name"),
+        phone: get("phone"),
+        id_kind: get("id_kind"),
+        id_number: get("id_number"),
+        region: get("region"),
+        address: get("address"),
+        land_area: get("land_area"),
+    }
+}
+
+fn fill_form(form: &web_sys::HtmlFormElement, values: &IntakeForm) {
+    for (name, value) in controls(values) {
+        let Ok(Some(element)) = form.query_selector(&format!("[name='{name}']")) else {
+            continue;
+        };
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+            select.set_value(value);
+        }
+    }
+}
+
+fn focus_first_error(form: &web_sys::HtmlFormElement) {
+    // The error list renders on the next tick; the first refused control is
+    // found by its wrapper's class then.
+    let form = form.clone();
+    request_animation_frame(move || {
+        let first = form
+            .query_selector(".has-error input, .has-error select")
+            .ok()
+            .flatten();
+        if let Some(control) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = control.focus();
+        }
+    });
+}

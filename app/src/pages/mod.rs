@@ -1,0 +1,7 @@
+//! One module per route.
+
+pub mod customer;
+pub mod home;
+pub mod intake;
+pub mod not_found;
+pub mod search;

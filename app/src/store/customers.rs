@@ -1,0 +1,271 @@
+//! Customer files and their archive serials.
+
+use std::time::Duration;
+
+use surrealdb::engine::any::Any;
+use surrealdb::method::Transaction;
+use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
+
+use super::{Store, StoreError};
+use crate::domain::{
+    ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary, IdKind,
+    NewCustomer, RegionCode, time_fmt,
+};
+
+/// Concurrent intakes in one region contend for one counter; a conflicting
+/// transaction is retried this many times before the intake is given up.
+const MAX_ATTEMPTS: u32 = 12;
+
+/// One page of search results and the number of all matches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchPage {
+    pub total: u64,
+    pub rows: Vec<CustomerSummary>,
+}
+
+#[derive(SurrealValue)]
+struct NewCustomerRow {
+    code: String,
+    customer_group: String,
+    name: String,
+    phone: String,
+    id_kind: String,
+    id_number: String,
+    region: String,
+    address: String,
+    land_area_hundredths: i64,
+    created_by: String,
+    updated_by: String,
+}
+
+#[derive(SurrealValue)]
+struct CustomerRow {
+    code: String,
+    customer_group: String,
+    name: String,
+    phone: String,
+    id_kind: String,
+    id_number: String,
+    region: String,
+    address: String,
+    land_area_hundredths: i64,
+    status: String,
+    version: i64,
+    created_at: Datetime,
+    created_by: String,
+    updated_at: Datetime,
+    updated_by: String,
+}
+
+#[derive(SurrealValue)]
+struct SummaryRow {
+    code: String,
+    name: String,
+    customer_group: String,
+    region: String,
+}
+
+#[derive(SurrealValue)]
+struct CountRow {
+    count: i64,
+}
+
+impl Store {
+    /// Files a new customer under the next serial of its group and region.
+    ///
+    /// The serial is taken and the file written in one transaction: either
+    /// both happen or neither, so serials have no gaps and are never shared.
+    /// Concurrent intakes in one region conflict on the counter; the loser
+    /// is retried after a short pause.
+    pub async fn create_customer(
+        &self,
+        customer: &NewCustomer,
+        actor: &str,
+    ) -> Result<ArchiveCode, StoreError> {
+        let counter_key = self.scheme.counter_key(customer.group, &customer.region);
+        for attempt in 0..MAX_ATTEMPTS {
+            let tx = self.db.clone().begin().await?;
+            let outcome = self.insert_in(&tx, customer, &counter_key, actor).await;
+            let outcome = match outcome {
+                Ok(code) => tx.commit().await.map(|_| code),
+                Err(error) => {
+                    // The transaction is over either way; a failed cancel
+                    // changes nothing about the error to report.
+                    let _ = tx.cancel().await;
+                    Err(error)
+                }
+            };
+            match outcome {
+                Ok(code) => return Ok(code),
+                Err(error) if is_conflict(&error) => {
+                    tracing::debug!(archive.counter = %counter_key, attempt, "serial contended");
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(StoreError::Contention(counter_key))
+    }
+
+    async fn insert_in(
+        &self,
+        tx: &Transaction<Any>,
+        customer: &NewCustomer,
+        counter_key: &str,
+        actor: &str,
+    ) -> Result<ArchiveCode, surrealdb::Error> {
+        let serial: Option<i64> = tx
+            .query("UPSERT ONLY $counter SET last = (last ?? 0) + 1 RETURN VALUE last")
+            .bind(("counter", RecordId::new("archive_serial", counter_key)))
+            .await?
+            .take(0)?;
+        let serial = serial.and_then(|s| u64::try_from(s).ok()).unwrap_or(1);
+        let code = ArchiveCode::new(
+            &self.scheme,
+            customer.group,
+            customer.region.clone(),
+            serial,
+        );
+
+        let row = NewCustomerRow {
+            code: code.to_string(),
+            customer_group: customer.group.key().to_string(),
+            name: customer.name.as_str().to_string(),
+            phone: customer.phone.as_str().to_string(),
+            id_kind: customer.id_document.kind().key().to_string(),
+            id_number: customer.id_document.number().to_string(),
+            region: customer.region.as_str().to_string(),
+            address: customer.address.clone(),
+            land_area_hundredths: i64::try_from(customer.land_area.hundredths()).unwrap_or(0),
+            created_by: actor.to_string(),
+            updated_by: actor.to_string(),
+        };
+        tx.query("CREATE ONLY $id CONTENT $row RETURN NONE")
+            .bind(("id", customer_id(code.as_str())))
+            .bind(("row", row))
+            .await?
+            .check()?;
+        Ok(code)
+    }
+
+    /// The whole file of one customer, if it exists.
+    pub async fn customer(&self, code: &ArchiveCode) -> Result<Option<Customer>, StoreError> {
+        let row: Option<CustomerRow> = self
+            .db
+            .query(
+                "SELECT code, customer_group, name, phone, id_kind, id_number, region, address, \
+                 land_area_hundredths, status, version, created_at, created_by, updated_at, \
+                 updated_by FROM ONLY $id",
+            )
+            .bind(("id", customer_id(code.as_str())))
+            .await?
+            .take(0)?;
+        row.map(CustomerRow::into_customer).transpose()
+    }
+
+    /// Files whose archive code starts with `text` (ignoring case) or whose
+    /// name contains it, by archive code.
+    // Limitation: the name match scans the table; it is quick for the
+    // thousands of files of one cooperative, and a full-text index replaces
+    // it before archives reach hundreds of thousands of files.
+    pub async fn search_customers(
+        &self,
+        text: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<SearchPage, StoreError> {
+        const MATCH: &str =
+            "string::starts_with(code, $code_prefix) OR string::contains(name, $text)";
+        let mut response = self
+            .db
+            .query(format!(
+                "SELECT count() FROM customer WHERE {MATCH} GROUP ALL;
+                 SELECT code, name, customer_group, region FROM customer WHERE {MATCH} \
+                 ORDER BY code LIMIT $limit START $offset;"
+            ))
+            .bind(("code_prefix", text.to_uppercase()))
+            .bind(("text", text.to_string()))
+            .bind(("limit", i64::try_from(limit).unwrap_or(i64::MAX)))
+            .bind(("offset", i64::try_from(offset).unwrap_or(i64::MAX)))
+            .await?;
+        let count: Option<CountRow> = response.take(0)?;
+        let rows: Vec<SummaryRow> = response.take(1)?;
+
+        let rows = rows
+            .into_iter()
+            .map(SummaryRow::into_summary)
+            .collect::<Result<_, _>>()?;
+        let total = count.map_or(0, |c| u64::try_from(c.count).unwrap_or(0));
+        Ok(SearchPage { total, rows })
+    }
+}
+
+fn customer_id(code: &str) -> RecordId {
+    RecordId::new("customer", code)
+}
+
+/// SurrealDB reports a write-write conflict between transactions as a
+/// retryable query error.
+fn is_conflict(error: &surrealdb::Error) -> bool {
+    error.query_details() == Some(&QueryError::TransactionConflict)
+        || error.message().contains("can be retried")
+}
+
+/// A short pause that grows with each attempt and differs between callers,
+/// so that contending intakes do not collide again in lockstep.
+fn backoff(attempt: u32) -> Duration {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos() % 5));
+    Duration::from_millis(2 * u64::from(attempt + 1) + jitter)
+}
+
+fn parse_group(code: &str, key: &str) -> Result<CustomerGroup, StoreError> {
+    CustomerGroup::from_key(key).ok_or_else(|| StoreError::Corrupt(code.to_string()))
+}
+
+fn region_name(region: &str) -> String {
+    RegionCode::parse(region)
+        .map(|r| r.display_name())
+        .unwrap_or_default()
+}
+
+impl CustomerRow {
+    fn into_customer(self) -> Result<Customer, StoreError> {
+        let corrupt = || StoreError::Corrupt(self.code.clone());
+        let group = parse_group(&self.code, &self.customer_group)?;
+        let id_kind = IdKind::from_key(&self.id_kind).ok_or_else(corrupt)?;
+        let status = CustomerStatus::from_key(&self.status).ok_or_else(corrupt)?;
+        let land_area = u64::try_from(self.land_area_hundredths).map_err(|_| corrupt())?;
+        Ok(Customer {
+            region_name: region_name(&self.region),
+            code: self.code,
+            group,
+            name: self.name,
+            phone: self.phone,
+            id_kind,
+            id_number: self.id_number,
+            region: self.region,
+            address: self.address,
+            land_area: AreaMu::from_hundredths(land_area),
+            status,
+            version: self.version,
+            created_at: time_fmt::format_minute_cst(self.created_at.timestamp_millis()),
+            created_by: self.created_by,
+            updated_at: time_fmt::format_minute_cst(self.updated_at.timestamp_millis()),
+            updated_by: self.updated_by,
+        })
+    }
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<CustomerSummary, StoreError> {
+        Ok(CustomerSummary {
+            group: parse_group(&self.code, &self.customer_group)?,
+            region_name: region_name(&self.region),
+            code: self.code,
+            name: self.name,
+            region: self.region,
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! The database: connection, schema migrations and one module per group of
+//! tables. Server only.
+//!
+//! One URL selects the engine: `surrealkv://data/nongdang.db` (the default,
+//! on local disk), `mem://` (tests), or `ws://`/`wss://` for a SurrealDB
+//! server or cluster. All of them go through the same code.
+
+mod customers;
+mod migrations;
+
+pub use customers::SearchPage;
+
+use surrealdb::Surreal;
+use surrealdb::engine::any::{self, Any};
+use surrealdb::opt::auth::Root;
+
+use crate::domain::ArchiveCodeScheme;
+
+/// Namespace and database inside the SurrealDB instance.
+const NAMESPACE: &str = "nongdang";
+const DATABASE: &str = "archive";
+
+/// What went wrong in the database; for the log, never for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] surrealdb::Error),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: u32,
+        name: &'static str,
+        source: surrealdb::Error,
+    },
+    #[error("stored record {0} does not match the schema")]
+    Corrupt(String),
+    #[error("archive serial for {0} stayed contended after retries")]
+    Contention(String),
+}
+
+impl StoreError {
+    /// The error as it may appear in a log line. Many of the database's
+    /// messages quote the value they refused, which may be a name or an ID
+    /// number, so only messages known to carry no values are kept.
+    pub fn log_safe(&self) -> String {
+        let describe = |error: &surrealdb::Error| {
+            let value_free = error.is_connection()
+                || error.is_configuration()
+                || error.query_details().is_some();
+            if value_free {
+                format!("{} error: {}", error.kind_str(), error.message())
+            } else {
+                format!(
+                    "{} error (message withheld: may quote personal data)",
+                    error.kind_str()
+                )
+            }
+        };
+        match self {
+            Self::Db(error) => describe(error),
+            Self::Migration {
+                version,
+                name,
+                source,
+            } => {
+                format!("migration {version} ({name}): {}", describe(source))
+            }
+            Self::Corrupt(_) | Self::Contention(_) => self.to_string(),
+        }
+    }
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct DbSettings {
+    pub url: String,
+    /// Root credentials for a remote server; embedded engines need none.
+    pub credentials: Option<(String, String)>,
+}
+
+/// The handle every server function uses; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+    scheme: ArchiveCodeScheme,
+}
+
+impl Store {
+    /// Connects, selects the archive's database and brings its schema up to
+    /// date.
+    pub async fn open(
+        settings: &DbSettings,
+        scheme: ArchiveCodeScheme,
+    ) -> Result<Self, StoreError> {
+        let db = any::connect(settings.url.as_str()).await?;
+        if let Some((username, password)) = &settings.credentials {
+            db.signin(Root {
+                username: username.clone(),
+                password: password.clone(),
+            })
+            .await?;
+        }
+        db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+
+        let applied = migrations::migrate(&db).await?;
+        if !applied.is_empty() {
+            tracing::info!(migrations.applied = ?applied, "schema migrated");
+        }
+        Ok(Self { db, scheme })
+    }
+
+    /// A fresh in-memory archive, for tests.
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        let settings = DbSettings {
+            url: "mem://".to_string(),
+            credentials: None,
+        };
+        Self::open(&settings, ArchiveCodeScheme::default()).await
+    }
+
+    pub fn scheme(&self) -> &ArchiveCodeScheme {
+        &self.scheme
+    }
+
+    /// Versions of the migrations recorded as applied, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<u32>, StoreError> {
+        migrations::applied(&self.db).await
+    }
+}

@@ -1,0 +1,95 @@
+//! The HTTP side: routes, static files and response headers.
+
+use app::app::{App, shell};
+use app::error::AppError;
+use app::store::Store;
+use axum::Router;
+use axum::extract::{FromRef, Request};
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+
+use crate::pwa;
+
+/// What every request handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+}
+
+/// All routes of the app: pages, server functions under `/api`, the service
+/// worker, and the files of the site folder.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let store = state.store.clone();
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/sw.js", get(pwa::service_worker))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(store.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(framework_error_status))
+        .layer(middleware::from_fn(cache_policy))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Bundles under `/pkg` carry a content hash in their names and never change,
+/// so browsers keep them for a year; pages and server-function answers are
+/// never stored by caches between the tablet and the server.
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let hashed_bundle = request.uri().path().starts_with("/pkg/")
+        && std::env::var("LEPTOS_HASH_FILES").is_ok_and(|v| v == "true");
+    let dynamic = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+
+    let policy = if hashed_bundle {
+        Some("public, max-age=31536000, immutable")
+    } else if dynamic {
+        Some("no-store")
+    } else {
+        None
+    };
+    if let Some(policy) = policy {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// Server functions set the status of the errors they answer themselves.
+/// Errors raised by the framework before a function runs (arguments that do
+/// not decode, say) arrive as 500; this gives them the status of the
+/// [`AppError`] they carry, so a malformed request reads as the caller's
+/// mistake and not as a server fault.
+async fn framework_error_status(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ERROR_BODY_LIMIT).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Error answers are a short JSON object.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;

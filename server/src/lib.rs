@@ -1,0 +1,8 @@
+//! The NongDang server: configuration, HTTP wiring and the commands of the
+//! `nongdang` binary. The app itself (pages, server functions, store) lives in
+//! the `app` crate.
+
+pub mod config;
+pub mod http;
+pub mod pwa;
+pub mod telemetry;

@@ -1,0 +1,121 @@
+//! Reading and finding customer files.
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use support::{TestApp, farmer_form};
+
+#[tokio::test]
+async fn a_filed_customer_reads_back_with_every_field() {
+    let app = TestApp::spawn().await;
+    let code = app.intake(&farmer_form("张三")).await.body;
+
+    let answer = app.call("get_customer", json!({ "code": code })).await;
+
+    assert_eq!(answer.status, StatusCode::OK);
+    let file = answer.body;
+    assert_eq!(file["code"], json!("NH-510104-00001"));
+    assert_eq!(file["group"], json!("farmer"));
+    assert_eq!(file["name"], json!("张三"));
+    assert_eq!(file["phone"], json!("13812345678"));
+    assert_eq!(file["id_kind"], json!("resident_id"));
+    assert_eq!(file["id_number"], json!("11010519491231002X"));
+    assert_eq!(file["region"], json!("510104"));
+    assert_eq!(file["region_name"], json!("四川省"));
+    assert_eq!(file["address"], json!("锦江区三圣街道红砂村 3 组"));
+    assert_eq!(file["land_area"], json!(1250));
+    assert_eq!(file["status"], json!("active"));
+    assert_eq!(file["version"], json!(1));
+    assert_eq!(file["created_by"], json!("本机操作员"));
+    assert!(
+        file["created_at"]
+            .as_str()
+            .is_some_and(|t| t.len() == "2026-12-03 14:05".len())
+    );
+}
+
+#[tokio::test]
+async fn a_code_typed_in_lower_case_finds_the_file() {
+    let app = TestApp::spawn().await;
+    app.intake(&farmer_form("张三")).await;
+
+    let answer = app
+        .call("get_customer", json!({ "code": " nh-510104-00001 " }))
+        .await;
+
+    assert_eq!(answer.body["name"], json!("张三"));
+}
+
+#[tokio::test]
+async fn an_unknown_or_malformed_code_is_not_found() {
+    let app = TestApp::spawn().await;
+
+    let unknown = app
+        .call("get_customer", json!({ "code": "NH-510104-00099" }))
+        .await;
+    let malformed = app
+        .call("get_customer", json!({ "code": "<script>" }))
+        .await;
+
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body, json!({ "NotFound": "档案 NH-510104-00099" }));
+    assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+}
+
+async fn search(app: &TestApp, text: &str, page: u32, page_size: u32) -> serde_json::Value {
+    let query = json!({ "query": { "text": text, "page": page, "page_size": page_size } });
+    let answer = app.call("search_customers", query).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "search failed: {}",
+        answer.body
+    );
+    answer.body
+}
+
+fn codes(results: &serde_json::Value) -> Vec<&str> {
+    results["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_files_by_part_of_the_name_or_the_start_of_the_code() {
+    let app = TestApp::spawn().await;
+    for name in ["张三", "张小红", "李四"] {
+        app.intake(&farmer_form(name)).await;
+    }
+    let mut elsewhere = farmer_form("王五");
+    elsewhere["region"] = json!("510105");
+    app.intake(&elsewhere).await;
+
+    let by_surname = search(&app, "张", 1, 20).await;
+    let by_code = search(&app, "nh-510105", 1, 20).await;
+    let by_nothing = search(&app, "赵", 1, 20).await;
+
+    assert_eq!(codes(&by_surname), ["NH-510104-00001", "NH-510104-00002"]);
+    assert_eq!(by_surname["total"], json!(2));
+    assert_eq!(codes(&by_code), ["NH-510105-00001"]);
+    assert_eq!(by_code["rows"][0]["name"], json!("王五"));
+    assert_eq!(by_nothing["total"], json!(0));
+}
+
+#[tokio::test]
+async fn search_pages_through_all_files_in_code_order() {
+    let app = TestApp::spawn().await;
+    for n in 0..5 {
+        app.intake(&farmer_form(&format!("社员{n}"))).await;
+    }
+
+    let first = search(&app, "", 1, 2).await;
+    let last = search(&app, "", 3, 2).await;
+
+    assert_eq!(first["total"], json!(5));
+    assert_eq!(codes(&first), ["NH-510104-00001", "NH-510104-00002"]);
+    assert_eq!(codes(&last), ["NH-510104-00005"]);
+}
