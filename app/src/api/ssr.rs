@@ -23,10 +23,10 @@ pub(crate) fn internal(error: StoreError) -> AppError {
 
 /// Gives an error answer its HTTP status; the body says the rest.
 pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let Some(response) = use_context::<ResponseOptions>() {
-            response.set_status(error.status());
-        }
+    if let Err(error) = &result
+        && let Some(response) = use_context::<ResponseOptions>()
+    {
+        response.set_status(error.status());
     }
     result
 }

@@ -266,12 +266,10 @@ mod tests {
         scheme.prefixes[1] = "NH".to_string();
         assert_eq!(scheme.validate(), Err(SchemeError::Prefix));
 
-        let mut scheme = ArchiveCodeScheme::default();
-        scheme.separator = "5".to_string();
+        let scheme = ArchiveCodeScheme { separator: "5".to_string(), ..Default::default() };
         assert_eq!(scheme.validate(), Err(SchemeError::Separator));
 
-        let mut scheme = ArchiveCodeScheme::default();
-        scheme.serial_width = 2;
+        let scheme = ArchiveCodeScheme { serial_width: 2, ..Default::default() };
         assert_eq!(scheme.validate(), Err(SchemeError::SerialWidth));
     }
 

@@ -42,7 +42,7 @@ pub(super) async fn migrate(db: &Surreal<Any>) -> Result<Vec<u32>, StoreError> {
             .map_err(|source| StoreError::Migration {
                 version: migration.version,
                 name: migration.name,
-                source,
+                source: Box::new(source),
             })?;
         applied_now.push(migration.version);
     }

@@ -24,17 +24,23 @@ const DATABASE: &str = "archive";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Db(#[from] surrealdb::Error),
+    Db(Box<surrealdb::Error>),
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: u32,
         name: &'static str,
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error("stored record {0} does not match the schema")]
     Corrupt(String),
     #[error("archive serial for {0} stayed contended after retries")]
     Contention(String),
+}
+
+impl From<surrealdb::Error> for StoreError {
+    fn from(error: surrealdb::Error) -> Self {
+        Self::Db(Box::new(error))
+    }
 }
 
 impl StoreError {

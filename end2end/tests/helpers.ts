@@ -1,0 +1,47 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Opens a page and waits until it is interactive (hydrated). */
+export async function openReady(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+}
+
+/** A name no other test has used against the same server. */
+export function uniqueName(prefix: string): string {
+  const digits = "零一二三四五六七八九";
+  const n = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 100)}`;
+  return prefix + [...n].map((d) => digits[Number(d)]).join("");
+}
+
+export interface Intake {
+  group?: string;
+  name?: string;
+  phone?: string;
+  idKind?: string;
+  idNumber?: string;
+  region?: string;
+  address?: string;
+  landArea?: string;
+}
+
+/** Fills the intake form; fields left undefined stay as they are. */
+export async function fillIntake(page: Page, values: Intake): Promise<void> {
+  if (values.group !== undefined) await page.getByLabel("客户类别").selectOption(values.group);
+  if (values.name !== undefined) await page.getByLabel("姓名/单位名称").fill(values.name);
+  if (values.phone !== undefined) await page.getByLabel("联系电话").fill(values.phone);
+  if (values.idKind !== undefined) await page.getByLabel("证件类型").selectOption(values.idKind);
+  if (values.idNumber !== undefined) await page.getByLabel("证件号码").fill(values.idNumber);
+  if (values.region !== undefined) await page.getByLabel("地区码").fill(values.region);
+  if (values.address !== undefined) await page.getByLabel("详细地址").fill(values.address);
+  if (values.landArea !== undefined) await page.getByLabel("土地面积（亩）").fill(values.landArea);
+}
+
+export const farmer: Intake = {
+  group: "farmer",
+  phone: "138 1234 5678",
+  idKind: "resident_id",
+  idNumber: "11010519491231002X",
+  region: "510104",
+  address: "锦江区三圣街道红砂村 3 组",
+  landArea: "12.5",
+};

@@ -1,0 +1,75 @@
+import { expect, test } from "@playwright/test";
+import { farmer, fillIntake, openReady, uniqueName } from "./helpers";
+
+test("a new file is opened, found by name, and reads back from the database", async ({ page }) => {
+  const name = uniqueName("赵");
+
+  await openReady(page, "/intake");
+  await fillIntake(page, { ...farmer, name });
+  await page.getByRole("button", { name: "提交" }).click();
+
+  await expect(page).toHaveURL(/\/customers\/NH-510104-\d{5}$/);
+  const code = (await page.getByTestId("archive-code").textContent())?.trim() ?? "";
+  expect(code).toMatch(/^NH-510104-\d{5}$/);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+
+  await openReady(page, "/customers");
+  await page.getByLabel("档案编号/姓名").fill(name);
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page).toHaveURL(/[?&]q=/);
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(code);
+  await expect(row).toContainText("农户");
+  await expect(page.getByText("共 1 条")).toBeVisible();
+
+  await row.getByRole("link", { name: code }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${code}$`));
+  await page.reload();
+  await expect(page.getByTestId("archive-code")).toHaveText(code);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("13812345678")).toBeVisible();
+  await expect(page.getByText("12.50 亩")).toBeVisible();
+  await expect(page.getByText("锦江区三圣街道红砂村 3 组")).toBeVisible();
+});
+
+test("an empty name is shown next to its field and the other values stay typed", async ({ page }) => {
+  await openReady(page, "/intake");
+  await fillIntake(page, { ...farmer, name: "" });
+  await page.getByRole("button", { name: "提交" }).click();
+
+  await expect(page.locator("#name-error")).toHaveText("请填写姓名或单位名称");
+  await expect(page.getByLabel("姓名/单位名称")).toBeFocused();
+  await expect(page).toHaveURL(/\/intake$/);
+  await expect(page.getByLabel("联系电话")).toHaveValue("138 1234 5678");
+  await expect(page.getByLabel("证件号码")).toHaveValue("11010519491231002X");
+  await expect(page.getByLabel("地区码")).toHaveValue("510104");
+  await expect(page.getByLabel("土地面积（亩）")).toHaveValue("12.5");
+  await expect(page.getByLabel("客户类别")).toHaveValue("farmer");
+
+  // Mending the field lets its error go.
+  await page.getByLabel("姓名/单位名称").fill(uniqueName("钱"));
+  await expect(page.locator("#name-error")).not.toContainText("请填写");
+});
+
+test("a wrong ID check digit is refused in Chinese before anything is sent", async ({ page }) => {
+  await openReady(page, "/intake");
+  await fillIntake(page, { ...farmer, name: uniqueName("孙"), idNumber: "110105194912310021" });
+  await page.getByRole("button", { name: "提交" }).click();
+
+  await expect(page.locator("#id_number-error")).toContainText("校验位不正确");
+  await expect(page).toHaveURL(/\/intake$/);
+});
+
+test("a half-typed form survives a reload as a draft", async ({ page }) => {
+  const name = uniqueName("李");
+  await openReady(page, "/intake");
+  await fillIntake(page, { name, phone: "13900001111" });
+
+  await page.reload();
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+
+  await expect(page.getByLabel("姓名/单位名称")).toHaveValue(name);
+  await expect(page.getByLabel("联系电话")).toHaveValue("13900001111");
+  await page.getByRole("button", { name: "重置" }).click();
+});
