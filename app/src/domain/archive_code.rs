@@ -266,10 +266,16 @@ mod tests {
         scheme.prefixes[1] = "NH".to_string();
         assert_eq!(scheme.validate(), Err(SchemeError::Prefix));
 
-        let scheme = ArchiveCodeScheme { separator: "5".to_string(), ..Default::default() };
+        let scheme = ArchiveCodeScheme {
+            separator: "5".to_string(),
+            ..Default::default()
+        };
         assert_eq!(scheme.validate(), Err(SchemeError::Separator));
 
-        let scheme = ArchiveCodeScheme { serial_width: 2, ..Default::default() };
+        let scheme = ArchiveCodeScheme {
+            serial_width: 2,
+            ..Default::default()
+        };
         assert_eq!(scheme.validate(), Err(SchemeError::SerialWidth));
     }
 
