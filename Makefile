@@ -44,9 +44,18 @@ lint:
 unit:
 	$(LEPTOS_ENV) cargo test $(SSR)
 
-# A fresh in-memory archive for the browser tests.
+# The browser tests run against a fresh archive on disk, whose administrator
+# is created the way an operator would: with `nongdang create-admin`.
+E2E_DATA := $(CARGO_TARGET_DIR)/e2e-data
 e2e:
-	NONGDANG_DATABASE_URL=mem:// cargo leptos end-to-end
+	rm -rf "$(E2E_DATA)" && mkdir -p "$(E2E_DATA)"
+	cargo leptos build
+	export NONGDANG_DATABASE_URL="surrealkv://$(E2E_DATA)/archive.db"; \
+	export NONGDANG_E2E_ADMIN=e2e.admin; \
+	export NONGDANG_E2E_ADMIN_PASSWORD="E2e-$$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; \
+	printf '%s\n' "$$NONGDANG_E2E_ADMIN_PASSWORD" \
+	  | "$(CARGO_TARGET_DIR)/debug/nongdang" create-admin --username "$$NONGDANG_E2E_ADMIN" --password-stdin; \
+	cargo leptos end-to-end
 
 # An optimised build for production: target/site and the `nongdang` binary.
 release: setup

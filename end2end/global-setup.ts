@@ -1,11 +1,16 @@
-// Waits until the server that `cargo leptos end-to-end` started answers.
-export default async function globalSetup(): Promise<void> {
-  const url = process.env.NONGDANG_E2E_URL ?? "http://127.0.0.1:3000";
+// Waits for the server that `cargo leptos end-to-end` started, then prepares
+// the accounts the tests use: the administrator made by `nongdang
+// create-admin` opens an archivist account, whose owner replaces the initial
+// password. The archivist's session is saved for the tests.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { ARCHIVIST, CLERK_STATE, baseURL } from "./tests/accounts";
+
+async function waitForServer(): Promise<void> {
   const deadline = Date.now() + 180_000;
   let lastError = "no answer yet";
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url);
+      const response = await fetch(`${baseURL}/login`);
       if (response.ok) return;
       lastError = `status ${response.status}`;
     } catch (error) {
@@ -13,5 +18,57 @@ export default async function globalSetup(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`server at ${url} did not come up: ${lastError}`);
+  throw new Error(`server at ${baseURL} did not come up: ${lastError}`);
+}
+
+async function call(endpoint: string, args: unknown, cookie?: string): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (cookie) headers.cookie = cookie;
+  return fetch(`${baseURL}/api/${endpoint}`, { method: "POST", headers, body: JSON.stringify(args) });
+}
+
+async function signIn(username: string, password: string): Promise<string> {
+  const response = await call("sign_in", { username, password });
+  if (!response.ok) throw new Error(`sign-in of ${username} failed: ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("nongdang_session="));
+  if (!cookie) throw new Error("no session cookie");
+  return cookie.split(";")[0];
+}
+
+export default async function globalSetup(): Promise<void> {
+  await waitForServer();
+
+  const admin = await signIn(process.env.NONGDANG_E2E_ADMIN ?? "", process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? "");
+  const form = {
+    username: ARCHIVIST.username,
+    display_name: ARCHIVIST.displayName,
+    role: "archivist",
+    regions: "",
+    password: ARCHIVIST.initialPassword,
+    disabled: false,
+  };
+  const created = await call("create_user", { form }, admin);
+  if (!created.ok) throw new Error(`creating the archivist failed: ${await created.text()}`);
+
+  const first = await signIn(ARCHIVIST.username, ARCHIVIST.initialPassword);
+  const changed = await call(
+    "change_password",
+    { current: ARCHIVIST.initialPassword, new: ARCHIVIST.password },
+    first,
+  );
+  if (!changed.ok) throw new Error(`changing the password failed: ${await changed.text()}`);
+
+  const session = await signIn(ARCHIVIST.username, ARCHIVIST.password);
+  const [name, value] = session.split("=");
+  const host = new URL(baseURL).hostname;
+  mkdirSync(".state", { recursive: true });
+  writeFileSync(
+    CLERK_STATE,
+    JSON.stringify({
+      cookies: [
+        { name, value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Strict" },
+      ],
+      origins: [],
+    }),
+  );
 }

@@ -1,7 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The server is started by `cargo leptos end-to-end`; global-setup waits for it.
-const baseURL = process.env.NONGDANG_E2E_URL ?? "http://127.0.0.1:3000";
+import { CLERK_STATE, baseURL } from "./tests/accounts";
+
+// The server is started by `cargo leptos end-to-end`; global-setup waits for
+// it and signs the archivist in.
 
 export default defineConfig({
   testDir: "./tests",
@@ -14,6 +16,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
+    storageState: CLERK_STATE,
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     trace: "retain-on-failure",

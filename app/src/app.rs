@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
 
-use crate::components::layout::Layout;
+use crate::components::layout::SignedInLayout;
 use crate::pages::{
-    customer::CustomerPage, home::HomePage, intake::IntakePage, not_found::NotFound,
-    search::SearchPage,
+    account::PasswordPage, customer::CustomerPage, home::HomePage, intake::IntakePage,
+    login::LoginPage, not_found::NotFound, search::SearchPage, users::UsersPage,
 };
 
 /// Brand colour of the app bar, also the browser's theme colour.
@@ -39,7 +39,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: a side navigation and one page per route.
+/// The app: the sign-in page, and one page per route inside the signed-in frame.
+///
+/// Signed-in pages render in one piece (`SsrMode::Async`): the server knows
+/// who is asking before it sends a byte, so a page without a session can
+/// answer with a real redirect to the sign-in page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -54,14 +58,17 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} · 农档") />
         <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/intake") view=IntakePage />
-                    <Route path=path!("/customers") view=SearchPage />
-                    <Route path=path!("/customers/:code") view=CustomerPage />
-                </Routes>
-            </Layout>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("intake") view=IntakePage />
+                    <Route path=path!("customers") view=SearchPage />
+                    <Route path=path!("customers/:code") view=CustomerPage />
+                    <Route path=path!("account/password") view=PasswordPage />
+                    <Route path=path!("admin/users") view=UsersPage />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -27,6 +27,14 @@ pub enum AppError {
     BadRequest(String),
     #[error("请先登录")]
     Unauthenticated,
+    /// Wrong name or password, or a locked account: deliberately one answer,
+    /// so that nobody learns which user names exist.
+    #[error("用户名或密码不正确；连续多次输错后账户会被暂时锁定，如有疑问请联系管理员")]
+    SignInFailed,
+    /// The account's password was set by an administrator and must be
+    /// replaced before any other work.
+    #[error("请先修改初始密码")]
+    PasswordChangeRequired,
     #[error("您没有进行此操作的权限")]
     Forbidden,
     /// The named thing does not exist (or is not visible to the caller).
@@ -81,7 +89,8 @@ impl AppError {
         match self {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated | Self::SignInFailed => StatusCode::UNAUTHORIZED,
+            Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,

@@ -12,6 +12,8 @@ pub mod domain;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod secure;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 #[cfg(feature = "hydrate")]

@@ -3,6 +3,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
+use app::api::caller::AuthSettings;
+use app::domain::PasswordPolicy;
 use app::store::DbSettings;
 use clap::{Args, Parser, Subcommand};
 
@@ -21,12 +25,92 @@ pub struct Cli {
 pub enum Command {
     /// Serve the app (the default).
     Serve(ServeArgs),
+    /// Create an administrator account. There is no default password: this
+    /// is how the first administrator comes to be.
+    CreateAdmin(CreateAdminArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CreateAdminArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Sign-in name: 2–32 lower-case letters, digits, `.`, `_` or `-`.
+    #[arg(long)]
+    pub username: String,
+
+    /// The name shown in the app.
+    #[arg(long, default_value = "系统管理员")]
+    pub display_name: String,
+
+    /// Read the password from the first line of standard input instead of
+    /// asking for it twice on the terminal.
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// Sign-in and session rules.
+#[derive(Clone, Debug, Args)]
+pub struct AuthArgs {
+    /// Failed sign-ins in a row that lock an account.
+    #[arg(long, env = "NONGDANG_LOCK_AFTER", default_value_t = 5)]
+    pub lock_after: u32,
+
+    /// How long a locked account stays locked, in minutes.
+    #[arg(long, env = "NONGDANG_LOCK_MINUTES", default_value_t = 15)]
+    pub lock_minutes: u64,
+
+    /// A session unused this many minutes ends.
+    #[arg(long, env = "NONGDANG_IDLE_MINUTES", default_value_t = 30)]
+    pub idle_minutes: u64,
+
+    /// A session ends this many hours after sign-in.
+    #[arg(long, env = "NONGDANG_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u64,
+
+    /// Shortest password allowed.
+    #[arg(long, env = "NONGDANG_PASSWORD_MIN_CHARS", default_value_t = 12)]
+    pub password_min_chars: usize,
+
+    /// Of lower case, upper case, digits and symbols, how many kinds a
+    /// password must mix.
+    #[arg(long, env = "NONGDANG_PASSWORD_MIN_KINDS", default_value_t = 3,
+          value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub password_min_kinds: u8,
+
+    /// Mark the session cookie `Secure` although this server speaks plain
+    /// HTTP: for a server behind an HTTPS proxy. Implied by `--tls-cert`.
+    #[arg(long, env = "NONGDANG_SECURE_COOKIE")]
+    pub secure_cookie: bool,
+}
+
+impl AuthArgs {
+    pub fn settings(&self, served_over_tls: bool) -> AuthSettings {
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        AuthSettings {
+            lock_after: self.lock_after.max(1),
+            lock_for: minutes(self.lock_minutes),
+            idle: minutes(self.idle_minutes),
+            absolute: minutes(self.session_hours * 60),
+            secure_cookie: self.secure_cookie || served_over_tls,
+            password: PasswordPolicy {
+                min_chars: self.password_min_chars,
+                min_kinds: usize::from(self.password_min_kinds),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
 
     /// Address to listen on; defaults to the site address of the build
     /// (127.0.0.1:3000).
@@ -112,6 +196,25 @@ mod tests {
     fn a_remote_database_has_no_local_folder() {
         let cli = Cli::parse_from(["nongdang", "--database-url", "ws://db:8000"]);
         assert_eq!(cli.serve.database.local_folder(), None);
+    }
+
+    #[test]
+    fn sign_in_rules_default_to_the_documented_values_and_tls_makes_cookies_secure() {
+        let cli = Cli::parse_from(["nongdang"]);
+        let plain = cli.serve.auth.settings(false);
+        assert_eq!(plain.lock_after, 5);
+        assert_eq!(plain.lock_for, Duration::from_secs(15 * 60));
+        assert_eq!(plain.idle, Duration::from_secs(30 * 60));
+        assert_eq!(plain.absolute, Duration::from_secs(12 * 3600));
+        assert_eq!(
+            plain.password,
+            PasswordPolicy {
+                min_chars: 12,
+                min_kinds: 3
+            }
+        );
+        assert!(!plain.secure_cookie);
+        assert!(cli.serve.auth.settings(true).secure_cookie);
     }
 
     #[test]

@@ -1,48 +1,76 @@
 //! The HTTP side: routes, static files and response headers.
 
+use app::api::caller::AuthSettings;
 use app::app::{App, shell};
 use app::error::AppError;
 use app::store::Store;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 
 use crate::pwa;
+use crate::security::{self, CspNonce, Policy};
 
 /// What every request handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    pub auth: AuthSettings,
 }
 
 /// All routes of the app: pages, server functions under `/api`, the service
 /// worker, and the files of the site folder.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let store = state.store.clone();
+    let (store, auth) = (state.store.clone(), state.auth.clone());
     let options = state.leptos_options.clone();
+    let policy = Policy {
+        https: state.auth.secure_cookie,
+    };
 
     Router::new()
         .route("/sw.js", get(pwa::service_worker))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(store.clone()),
+            move || {
+                provide_context(store.clone());
+                provide_context(auth.clone());
+                provide_response_nonce();
+            },
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_response_nonce, shell))
         .layer(middleware::from_fn(framework_error_status))
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn(move |request, next| {
+            security::protect(policy, request, next)
+        }))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Lets the page's inline scripts carry the nonce that the response's
+/// Content-Security-Policy allows.
+fn provide_response_nonce() {
+    let nonce =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(Nonce::from_value(value));
+    }
 }
 
 /// Bundles under `/pkg` carry a content hash in their names and never change,

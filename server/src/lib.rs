@@ -5,4 +5,5 @@
 pub mod config;
 pub mod http;
 pub mod pwa;
+pub mod security;
 pub mod telemetry;

@@ -8,9 +8,11 @@ use app::domain::ArchiveCodeScheme;
 use app::store::Store;
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Cli, Command, ServeArgs};
+use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
 use server::http::{AppState, router};
 use server::telemetry;
+
+mod admin;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -19,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
 
     let result = match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::CreateAdmin(args)) => admin::create_admin(args).await,
         None => serve(cli.serve).await,
     };
     if let Err(error) = &result {
@@ -33,22 +36,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .leptos_options;
     let addr: SocketAddr = args.addr.unwrap_or(leptos_options.site_addr);
 
-    if let Some(folder) = args.database.local_folder() {
-        let parent = folder.parent().filter(|p| !p.as_os_str().is_empty());
-        if let Some(parent) = parent {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating the data folder {}", parent.display()))?;
-        }
-    }
-    let store = Store::open(&args.database.settings(), ArchiveCodeScheme::default())
-        .await
-        .map_err(|e| anyhow::anyhow!(e.log_safe()))
-        .context("opening the database")?;
-    tracing::info!(database.url = %redact_url(&args.database.database_url), "database open");
-
+    let store = open_store(&args.database).await?;
+    let auth = args.auth.settings(args.tls().is_some());
     let app = router(AppState {
         leptos_options,
         store,
+        auth,
     });
     match args.tls() {
         Some((cert, key)) => {
@@ -77,6 +70,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the archive's database, creating the data folder of an embedded
+/// engine on first use.
+async fn open_store(database: &DatabaseArgs) -> anyhow::Result<Store> {
+    if let Some(folder) = database.local_folder() {
+        let parent = folder.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the data folder {}", parent.display()))?;
+        }
+    }
+    let store = Store::open(&database.settings(), ArchiveCodeScheme::default())
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))
+        .context("opening the database")?;
+    tracing::info!(database.url = %redact_url(&database.database_url), "database open");
+    Ok(store)
 }
 
 async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>) {

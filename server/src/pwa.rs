@@ -1,9 +1,11 @@
 //! The service worker, written for the bundle this server was built with.
 //!
 //! The worker precaches the app shell: the hashed script, wasm and style
-//! bundles, the manifest and icons, and the pages' HTML. Its cache is named
-//! after the bundle hashes, so a new build replaces it. Server functions
-//! (`/api/…`) are never cached.
+//! bundles, the manifest and icons, and the sign-in page. It keeps the last
+//! copy of the pages that hold no customer data (home, intake) for use
+//! offline; pages that list or show customers are never stored on the
+//! device. Its cache is named after the bundle hashes, so a new build
+//! replaces it. Server functions (`/api/…`) are never cached.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -12,8 +14,8 @@ use leptos::prelude::LeptosOptions;
 
 const TEMPLATE: &str = include_str!("sw.js");
 
-/// Pages whose HTML the worker keeps for offline use.
-const SHELL_PAGES: [&str; 3] = ["/", "/intake", "/customers"];
+/// Pages the worker fetches at installation.
+const SHELL_PAGES: [&str; 1] = ["/login"];
 /// Static files of `public/` that belong to the shell.
 const SHELL_FILES: [&str; 4] = [
     "/manifest.webmanifest",

@@ -2,6 +2,8 @@
 // The server fills in __VERSION__ and __SHELL__ for the bundle it serves.
 const CACHE = "nongdang-shell-__VERSION__";
 const SHELL = __SHELL__;
+// Pages without customer data, kept from the last visit for use offline.
+const OFFLINE_PAGES = ["/", "/intake", "/login"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -31,18 +33,23 @@ self.addEventListener("fetch", (event) => {
   }
 
   if (request.mode === "navigate") {
-    // Pages: the network first, so staff see current data; the kept copy, or
-    // the home page, when the network is gone.
+    // Pages: the network first, so staff see current data. Offline, the kept
+    // copy of a page without customer data, else the home page, else sign-in.
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && SHELL.includes(url.pathname)) {
+          if (response.ok && !response.redirected && OFFLINE_PAGES.includes(url.pathname)) {
             const copy = response.clone();
             caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
           }
           return response;
         })
-        .catch(() => caches.match(url.pathname).then((hit) => hit || caches.match("/"))),
+        .catch(() =>
+          caches
+            .match(url.pathname)
+            .then((hit) => hit || caches.match("/"))
+            .then((hit) => hit || caches.match("/login")),
+        ),
     );
     return;
   }

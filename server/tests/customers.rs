@@ -2,16 +2,18 @@
 
 mod support;
 
+use app::domain::Role;
 use axum::http::StatusCode;
 use serde_json::json;
-use support::{TestApp, farmer_form};
+use support::{Client, TestApp, farmer_form};
 
 #[tokio::test]
 async fn a_filed_customer_reads_back_with_every_field() {
     let app = TestApp::spawn().await;
-    let code = app.intake(&farmer_form("张三")).await.body;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let code = clerk.intake(&farmer_form("张三")).await.body;
 
-    let answer = app.call("get_customer", json!({ "code": code })).await;
+    let answer = clerk.call("get_customer", json!({ "code": code })).await;
 
     assert_eq!(answer.status, StatusCode::OK);
     let file = answer.body;
@@ -27,7 +29,7 @@ async fn a_filed_customer_reads_back_with_every_field() {
     assert_eq!(file["land_area"], json!(1250));
     assert_eq!(file["status"], json!("active"));
     assert_eq!(file["version"], json!(1));
-    assert_eq!(file["created_by"], json!("本机操作员"));
+    assert_eq!(file["created_by"], json!(clerk.username));
     assert!(
         file["created_at"]
             .as_str()
@@ -38,9 +40,10 @@ async fn a_filed_customer_reads_back_with_every_field() {
 #[tokio::test]
 async fn a_code_typed_in_lower_case_finds_the_file() {
     let app = TestApp::spawn().await;
-    app.intake(&farmer_form("张三")).await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    clerk.intake(&farmer_form("张三")).await;
 
-    let answer = app
+    let answer = clerk
         .call("get_customer", json!({ "code": " nh-510104-00001 " }))
         .await;
 
@@ -50,11 +53,12 @@ async fn a_code_typed_in_lower_case_finds_the_file() {
 #[tokio::test]
 async fn an_unknown_or_malformed_code_is_not_found() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
 
-    let unknown = app
+    let unknown = clerk
         .call("get_customer", json!({ "code": "NH-510104-00099" }))
         .await;
-    let malformed = app
+    let malformed = clerk
         .call("get_customer", json!({ "code": "<script>" }))
         .await;
 
@@ -63,9 +67,9 @@ async fn an_unknown_or_malformed_code_is_not_found() {
     assert_eq!(malformed.status, StatusCode::NOT_FOUND);
 }
 
-async fn search(app: &TestApp, text: &str, page: u32, page_size: u32) -> serde_json::Value {
+async fn search(clerk: &Client, text: &str, page: u32, page_size: u32) -> serde_json::Value {
     let query = json!({ "query": { "text": text, "page": page, "page_size": page_size } });
-    let answer = app.call("search_customers", query).await;
+    let answer = clerk.call("search_customers", query).await;
     assert_eq!(
         answer.status,
         StatusCode::OK,
@@ -87,16 +91,17 @@ fn codes(results: &serde_json::Value) -> Vec<&str> {
 #[tokio::test]
 async fn search_finds_files_by_part_of_the_name_or_the_start_of_the_code() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
     for name in ["张三", "张小红", "李四"] {
-        app.intake(&farmer_form(name)).await;
+        clerk.intake(&farmer_form(name)).await;
     }
     let mut elsewhere = farmer_form("王五");
     elsewhere["region"] = json!("510105");
-    app.intake(&elsewhere).await;
+    clerk.intake(&elsewhere).await;
 
-    let by_surname = search(&app, "张", 1, 20).await;
-    let by_code = search(&app, "nh-510105", 1, 20).await;
-    let by_nothing = search(&app, "赵", 1, 20).await;
+    let by_surname = search(&clerk, "张", 1, 20).await;
+    let by_code = search(&clerk, "nh-510105", 1, 20).await;
+    let by_nothing = search(&clerk, "赵", 1, 20).await;
 
     assert_eq!(codes(&by_surname), ["NH-510104-00001", "NH-510104-00002"]);
     assert_eq!(by_surname["total"], json!(2));
@@ -108,12 +113,13 @@ async fn search_finds_files_by_part_of_the_name_or_the_start_of_the_code() {
 #[tokio::test]
 async fn search_pages_through_all_files_in_code_order() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
     for n in 0..5 {
-        app.intake(&farmer_form(&format!("社员{n}"))).await;
+        clerk.intake(&farmer_form(&format!("社员{n}"))).await;
     }
 
-    let first = search(&app, "", 1, 2).await;
-    let last = search(&app, "", 3, 2).await;
+    let first = search(&clerk, "", 1, 2).await;
+    let last = search(&clerk, "", 3, 2).await;
 
     assert_eq!(first["total"], json!(5));
     assert_eq!(codes(&first), ["NH-510104-00001", "NH-510104-00002"]);

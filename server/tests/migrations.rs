@@ -40,13 +40,13 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
 
     let second = reopen(&folder).await;
 
-    assert_eq!(applied, [1]);
+    assert_eq!(applied, [1, 2]);
     assert_eq!(
         second
             .applied_migrations()
             .await
             .expect("migrations listed"),
-        [1]
+        [1, 2]
     );
     let kept = second
         .customer(&code)

@@ -2,14 +2,16 @@
 
 mod support;
 
+use app::domain::Role;
 use axum::http::StatusCode;
 use support::{TestApp, farmer_form};
 
 #[tokio::test]
 async fn the_intake_page_is_chinese_and_labels_every_field() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
 
-    let (status, html) = app.get("/intake").await;
+    let (status, _, html) = clerk.get("/intake").await;
 
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"<html lang="zh-CN""#));
@@ -35,9 +37,10 @@ async fn the_intake_page_is_chinese_and_labels_every_field() {
 #[tokio::test]
 async fn the_file_page_is_rendered_from_the_database() {
     let app = TestApp::spawn().await;
-    app.intake(&farmer_form("张三")).await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    clerk.intake(&farmer_form("张三")).await;
 
-    let (status, html) = app.get("/customers/NH-510104-00001").await;
+    let (status, _, html) = clerk.get("/customers/NH-510104-00001").await;
 
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("张三"));
@@ -47,8 +50,9 @@ async fn the_file_page_is_rendered_from_the_database() {
 #[tokio::test]
 async fn an_unknown_address_is_a_chinese_not_found_page() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
 
-    let (status, html) = app.get("/no-such-page").await;
+    let (status, _, html) = clerk.get("/no-such-page").await;
 
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("页面不存在"));
@@ -57,8 +61,9 @@ async fn an_unknown_address_is_a_chinese_not_found_page() {
 #[tokio::test]
 async fn the_service_worker_never_caches_server_functions() {
     let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
 
-    let (status, worker) = app.get("/sw.js").await;
+    let (status, _, worker) = clerk.get("/sw.js").await;
 
     assert_eq!(status, StatusCode::OK);
     assert!(worker.contains(r#"url.pathname.startsWith("/api/")"#));

@@ -34,9 +34,10 @@ pub struct SearchResults {
 /// courtesy, this one is the rule.
 #[server(endpoint = "intake_customer", input = Json)]
 pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
-    use super::caller::{Caller, Right};
+    use super::caller::Caller;
     use super::ssr;
     use crate::domain::time_fmt::today_cst;
+    use crate::domain::{Field, FieldError, Right};
 
     ssr::answer(
         async move {
@@ -44,10 +45,16 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
             caller.require(Right::CreateCustomer)?;
 
             let customer = form.validate(today_cst()).map_err(AppError::Invalid)?;
+            if !caller.scope().contains(customer.region.as_str()) {
+                return Err(AppError::Invalid(vec![FieldError {
+                    field: Field::Region,
+                    message: "该地区不在您负责的范围内，请核对地区码或联系管理员".to_string(),
+                }]));
+            }
 
             let store = ssr::store()?;
             let code = store
-                .create_customer(&customer, caller.actor())
+                .create_customer(&customer, caller.username())
                 .await
                 .map_err(ssr::internal)?;
 
@@ -61,9 +68,9 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
 /// The whole file of the customer with this archive code.
 #[server(endpoint = "get_customer", input = Json)]
 pub async fn get_customer(code: String) -> Result<Customer, AppError> {
-    use super::caller::{Caller, Right};
+    use super::caller::Caller;
     use super::ssr;
-    use crate::domain::ArchiveCode;
+    use crate::domain::{ArchiveCode, Right};
 
     ssr::answer(
         async move {
@@ -73,6 +80,11 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
             let store = ssr::store()?;
             let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
             let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
+            // Outside the caller's regions a file is as good as absent: not
+            // even its existence is revealed.
+            if !caller.scope().contains(code.region().as_str()) {
+                return Err(not_found());
+            }
 
             store
                 .customer(&code)
@@ -84,11 +96,13 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
     )
 }
 
-/// Files whose archive code begins with, or whose name contains, the text.
+/// Files whose archive code begins with, or whose name contains, the text,
+/// within the caller's regions.
 #[server(endpoint = "search_customers", input = Json)]
 pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppError> {
-    use super::caller::{Caller, Right};
+    use super::caller::Caller;
     use super::ssr;
+    use crate::domain::Right;
 
     ssr::answer(
         async move {
@@ -107,7 +121,7 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
 
             let store = ssr::store()?;
             let found = store
-                .search_customers(&text, offset, u64::from(page_size))
+                .search_customers(&text, caller.scope(), offset, u64::from(page_size))
                 .await
                 .map_err(ssr::internal)?;
 

@@ -1,19 +1,73 @@
-//! The frame around every page: app bar, side navigation (a bottom bar on
-//! narrow screens) and the content area.
+//! The frame around every signed-in page: app bar with the signed-in person,
+//! side navigation (a bottom bar on narrow screens) and the content area.
+//! Without a session it sends the browser to the sign-in page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
-/// Entries of the navigation: path, label, and a one-letter mark that stands
-/// in for an icon on the bottom bar.
-const NAV: [(&str, &str, &str); 3] = [
-    ("/", "首页", "首"),
-    ("/intake", "新建档案", "建"),
-    ("/customers", "档案查询", "查"),
+use crate::api::auth::{session_user, sign_out};
+use crate::components::form::reload_at;
+use crate::domain::{CurrentUser, Right};
+
+/// Entries of the navigation: path, label, a one-character mark that stands
+/// in for an icon on the bottom bar, and the right it needs (if any).
+const NAV: [(&str, &str, &str, Option<Right>); 4] = [
+    ("/", "首页", "首", None),
+    ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
+    ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
+    ("/admin/users", "用户管理", "户", Some(Right::ManageUsers)),
 ];
 
+/// Where a person must go before any other page.
+const PASSWORD_PAGE: &str = "/account/password";
+
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn SignedInLayout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| session_user());
+    let location = use_location();
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+            {move || Suspend::new(async move {
+                let path = location.pathname.get_untracked();
+                match user.await {
+                    Ok(Some(user)) if user.must_change_password && path != PASSWORD_PAGE => {
+                        view! { <Redirect path=PASSWORD_PAGE /> }.into_any()
+                    }
+                    Ok(Some(user)) => {
+                        provide_context(user.clone());
+                        view! { <Frame user /> }.into_any()
+                    }
+                    Ok(None) => {
+                        let search = location.search.get_untracked();
+                        let next = if search.is_empty() { path } else { format!("{path}?{search}") };
+                        let target = format!("/login?next={}", crate::pages::url_escape(&next));
+                        view! { <Redirect path=target /> }.into_any()
+                    }
+                    Err(error) => {
+                        view! { <div class="banner error" role="alert">{error.to_string()}</div> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Frame(user: CurrentUser) -> impl IntoView {
+    let leave = Action::new(|_: &()| sign_out());
+    Effect::new(move |_| {
+        if leave.value().get().is_some() {
+            reload_at("/login");
+        }
+    });
+    let entries: Vec<_> = NAV
+        .into_iter()
+        .filter(|(.., right)| right.is_none_or(|r| user.may(r)))
+        .collect();
+
     view! {
         <a class="skip-link" href="#main">"跳到正文"</a>
         <header class="app-bar">
@@ -22,12 +76,22 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-name">"农档"</span>
                 <span class="brand-sub">"合作社客户档案"</span>
             </a>
+            <div class="user-menu">
+                <span class="user-name" data-testid="signed-in-user">
+                    {user.display_name.clone()}
+                    <small>{user.role.label()}</small>
+                </span>
+                <a class="bar-link" href=PASSWORD_PAGE>"修改密码"</a>
+                <button type="button" class="bar-link" on:click=move |_| { leave.dispatch(()); }>
+                    "退出"
+                </button>
+            </div>
         </header>
         <nav class="side-nav" aria-label="主导航">
             <ul>
-                {NAV
+                {entries
                     .into_iter()
-                    .map(|(href, label, mark)| {
+                    .map(|(href, label, mark, _)| {
                         view! {
                             <li>
                                 <A href=href exact=true>
@@ -40,6 +104,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .collect_view()}
             </ul>
         </nav>
-        <main id="main" class="content">{children()}</main>
+        <main id="main" class="content">
+            <Outlet />
+        </main>
     }
 }

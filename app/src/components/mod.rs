@@ -2,4 +2,5 @@
 
 pub mod breadcrumbs;
 pub mod field;
+pub mod form;
 pub mod layout;

@@ -19,7 +19,7 @@ pub struct IntakeForm {
     pub land_area: String,
 }
 
-/// The fields of the intake form, to place an error next to its field.
+/// The fields of the app's forms, to place an error next to its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -31,6 +31,12 @@ pub enum Field {
     Region,
     Address,
     LandArea,
+    Username,
+    DisplayName,
+    Role,
+    Regions,
+    Password,
+    CurrentPassword,
 }
 
 /// A refused field and what to do about it, in words staff understand.

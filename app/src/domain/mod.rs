@@ -4,6 +4,7 @@
 //! form checks exactly what the server checks. Each value that must obey a
 //! rule is a newtype with one fallible constructor ("parse, don't validate").
 
+pub mod account;
 pub mod archive_code;
 pub mod area;
 pub mod customer;
@@ -11,8 +12,10 @@ pub mod id_document;
 pub mod intake;
 pub mod phone;
 pub mod region;
+pub mod rights;
 pub mod time_fmt;
 
+pub use account::{CurrentUser, PasswordPolicy, Username};
 pub use archive_code::{ArchiveCode, ArchiveCodeScheme};
 pub use area::AreaMu;
 pub use customer::{Customer, CustomerGroup, CustomerStatus, CustomerSummary};
@@ -20,3 +23,4 @@ pub use id_document::{IdDocument, IdKind};
 pub use intake::{Field, FieldError, IntakeForm, NewCustomer, PersonName};
 pub use phone::Phone;
 pub use region::RegionCode;
+pub use rights::{RegionScope, Right, Role};

@@ -79,6 +79,20 @@ impl RegionCode {
         &self.0
     }
 
+    /// The code with the zero pairs of the levels it does not name removed:
+    /// `510000` (a province) → `51`, `510100` (a city) → `5101`, `510104` →
+    /// `510104`. Every region inside it has a code that starts with this.
+    pub fn tree_prefix(&self) -> &str {
+        let code = self.0.as_str();
+        if &code[2..] == "0000" {
+            &code[..2]
+        } else if &code[4..] == "00" {
+            &code[..4]
+        } else {
+            code
+        }
+    }
+
     /// The name shown beside the code.
     pub fn display_name(&self) -> String {
         province_name(&self.0[..2]).unwrap_or_default().to_string()
@@ -101,6 +115,19 @@ mod tests {
         let code = RegionCode::parse(" 510104 ").expect("valid");
         assert_eq!(code.as_str(), "510104");
         assert_eq!(code.display_name(), "四川省");
+    }
+
+    #[test]
+    fn the_tree_prefix_drops_the_levels_a_code_does_not_name() {
+        let prefix = |code: &str| {
+            RegionCode::parse(code)
+                .expect("valid")
+                .tree_prefix()
+                .to_string()
+        };
+        assert_eq!(prefix("510000"), "51");
+        assert_eq!(prefix("510100"), "5101");
+        assert_eq!(prefix("510104"), "510104");
     }
 
     #[test]

@@ -10,11 +10,11 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use wasm_bindgen::JsCast;
 
 use crate::api::customers::intake_customer;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::field::FormField;
+use crate::components::form::{self as form_io, focus_first_error};
 use crate::domain::time_fmt::today_cst;
 use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
 use crate::error::AppError;
@@ -270,12 +270,7 @@ fn controls(form: &IntakeForm) -> [(&'static str, &String); 8] {
 }
 
 fn read_form(form: &web_sys::HtmlFormElement) -> IntakeForm {
-    let data = web_sys::FormData::new_with_form(form).ok();
-    let get = |name: &str| {
-        data.as_ref()
-            .and_then(|d| d.get(name).as_string())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| form_io::text(form, name);
     IntakeForm {
         group: get("group"),
         name: get("name"),
@@ -290,28 +285,6 @@ fn read_form(form: &web_sys::HtmlFormElement) -> IntakeForm {
 
 fn fill_form(form: &web_sys::HtmlFormElement, values: &IntakeForm) {
     for (name, value) in controls(values) {
-        let Ok(Some(element)) = form.query_selector(&format!("[name='{name}']")) else {
-            continue;
-        };
-        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-            input.set_value(value);
-        } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
-            select.set_value(value);
-        }
+        form_io::set_text(form, name, value);
     }
-}
-
-fn focus_first_error(form: &web_sys::HtmlFormElement) {
-    // The error list renders on the next tick; the first refused control is
-    // found by its wrapper's class then.
-    let form = form.clone();
-    request_animation_frame(move || {
-        let first = form
-            .query_selector(".has-error input, .has-error select")
-            .ok()
-            .flatten();
-        if let Some(control) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = control.focus();
-        }
-    });
 }

@@ -77,7 +77,7 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
         let mut href = format!("/customers?page={to}");
         if !text.is_empty() {
             href.push_str("&q=");
-            href.push_str(&url_escape(&text));
+            href.push_str(&super::url_escape(&text));
         }
         href
     };
@@ -125,16 +125,4 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
         </nav>
     }
     .into_any()
-}
-
-/// Percent-encodes a query value for a link.
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

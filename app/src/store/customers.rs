@@ -9,7 +9,7 @@ use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 use super::{Store, StoreError};
 use crate::domain::{
     ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary, IdKind,
-    NewCustomer, RegionCode, time_fmt,
+    NewCustomer, RegionCode, RegionScope, time_fmt,
 };
 
 /// Concurrent intakes in one region contend for one counter; a conflicting
@@ -171,18 +171,23 @@ impl Store {
     pub async fn search_customers(
         &self,
         text: &str,
+        scope: &RegionScope,
         offset: u64,
         limit: u64,
     ) -> Result<SearchPage, StoreError> {
-        const MATCH: &str =
-            "string::starts_with(code, $code_prefix) OR string::contains(name, $text)";
-        let mut response = self
-            .db
-            .query(format!(
-                "SELECT count() FROM customer WHERE {MATCH} GROUP ALL;
-                 SELECT code, name, customer_group, region FROM customer WHERE {MATCH} \
-                 ORDER BY code LIMIT $limit START $offset;"
-            ))
+        let text_match =
+            "(string::starts_with(code, $code_prefix) OR string::contains(name, $text))";
+        let (scope_match, scope_values) = scope_condition(scope);
+        let condition = format!("{text_match} AND {scope_match}");
+        let mut query = self.db.query(format!(
+            "SELECT count() FROM customer WHERE {condition} GROUP ALL;
+             SELECT code, name, customer_group, region FROM customer WHERE {condition} \
+             ORDER BY code LIMIT $limit START $offset;"
+        ));
+        for value in scope_values {
+            query = query.bind(value);
+        }
+        let mut response = query
             .bind(("code_prefix", text.to_uppercase()))
             .bind(("text", text.to_string()))
             .bind(("limit", i64::try_from(limit).unwrap_or(i64::MAX)))
@@ -198,6 +203,25 @@ impl Store {
         let total = count.map_or(0, |c| u64::try_from(c.count).unwrap_or(0));
         Ok(SearchPage { total, rows })
     }
+}
+
+/// A condition that keeps only files inside `scope`, and its bound values
+/// (`$scope_0`, `$scope_1`, …).
+fn scope_condition(scope: &RegionScope) -> (String, Vec<(String, String)>) {
+    let Some(prefixes) = scope.prefixes() else {
+        return ("true".to_string(), Vec::new());
+    };
+    if prefixes.is_empty() {
+        return ("false".to_string(), Vec::new());
+    }
+    let names: Vec<String> = (0..prefixes.len()).map(|i| format!("scope_{i}")).collect();
+    let condition = names
+        .iter()
+        .map(|name| format!("string::starts_with(region, ${name})"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let bound = names.into_iter().zip(prefixes.iter().cloned()).collect();
+    (format!("({condition})"), bound)
 }
 
 fn customer_id(code: &str) -> RecordId {

@@ -17,11 +17,18 @@ struct Migration {
 }
 
 /// Never edit a migration that has shipped; add a new one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "customers",
-    sql: include_str!("migrations/0001_customers.surql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "customers",
+        sql: include_str!("migrations/0001_customers.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("migrations/0002_accounts.surql"),
+    },
+];
 
 const BOOKKEEPING: &str = "
     DEFINE TABLE IF NOT EXISTS schema_migration SCHEMAFULL;

@@ -7,8 +7,10 @@
 
 mod customers;
 mod migrations;
+mod users;
 
 pub use customers::SearchPage;
+pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::{self, Any};

@@ -1,0 +1,166 @@
+//! Signing in and out, and one's own password.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use crate::domain::CurrentUser;
+use crate::error::AppError;
+
+/// Signs in with user name and password; on success the browser holds an
+/// HttpOnly session cookie. Every refusal reads the same, whether the name
+/// is unknown, the password wrong or the account locked.
+#[server(endpoint = "sign_in", input = Json)]
+pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, AppError> {
+    use super::caller::{Caller, millis, now_ms};
+    use super::ssr;
+    use crate::domain::Username;
+    use crate::secure::{password as passwords, token};
+
+    ssr::answer(
+        async move {
+            let store = ssr::store()?;
+            let settings = ssr::auth_settings();
+            let now = now_ms();
+
+            let account = match Username::parse(&username) {
+                Ok(name) => store.user(name.as_str()).await.map_err(ssr::internal)?,
+                Err(_) => None,
+            };
+            let locked = account.as_ref().is_some_and(|a| a.locked_until_ms > now);
+            let usable = account.as_ref().filter(|a| !a.disabled && !locked);
+            let matched =
+                passwords::verify(password, usable.map(|a| a.password_hash.clone())).await;
+
+            let Some(account) = usable.filter(|_| matched) else {
+                if let Some(account) = usable {
+                    let until = now + millis(settings.lock_for);
+                    let failures = store
+                        .record_failed_sign_in(&account.username, settings.lock_after, until)
+                        .await
+                        .map_err(ssr::internal)?;
+                    if failures >= settings.lock_after {
+                        tracing::warn!(sign_in.failures = failures, "account locked");
+                    }
+                }
+                tracing::info!(sign_in.outcome = "refused", "sign-in refused");
+                return Err(AppError::SignInFailed);
+            };
+
+            store
+                .record_sign_in(&account.username)
+                .await
+                .map_err(ssr::internal)?;
+            let session = token::new_token();
+            let expires = now + millis(settings.absolute);
+            store
+                .create_session(
+                    &token::token_hash(&session),
+                    &account.username,
+                    now,
+                    expires,
+                )
+                .await
+                .map_err(ssr::internal)?;
+            let max_age = i64::try_from(settings.absolute.as_secs()).unwrap_or(i64::MAX);
+            ssr::set_cookie(&token::set_cookie(
+                &session,
+                max_age,
+                settings.secure_cookie,
+            ));
+
+            tracing::info!(user.role = account.role.key(), "signed in");
+            Ok(Caller::from_record(&account).user().clone())
+        }
+        .await,
+    )
+}
+
+/// Ends the session on the server and removes the cookie.
+#[server(endpoint = "sign_out", input = Json)]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::caller::request_token_hash;
+    use super::ssr;
+    use crate::secure::token;
+
+    ssr::answer(
+        async move {
+            if let Some(hash) = request_token_hash() {
+                ssr::store()?
+                    .end_session(&hash)
+                    .await
+                    .map_err(ssr::internal)?;
+                tracing::info!("signed out");
+            }
+            ssr::set_cookie(&token::set_cookie(
+                "",
+                0,
+                ssr::auth_settings().secure_cookie,
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in person, or `None` without a valid session.
+#[server(endpoint = "session_user", input = Json)]
+pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
+    use super::caller::Caller;
+    use super::ssr;
+
+    ssr::answer(match Caller::current().await {
+        Ok(caller) => Ok(Some(caller.user().clone())),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(other) => Err(other),
+    })
+}
+
+/// Replaces one's own password; ends one's other sessions.
+#[server(endpoint = "change_password", input = Json)]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    use super::caller::{Caller, request_token_hash};
+    use super::ssr;
+    use crate::domain::{Field, FieldError};
+    use crate::secure::password as passwords;
+
+    ssr::answer(
+        async move {
+            let caller = Caller::current().await?;
+            let store = ssr::store()?;
+            let settings = ssr::auth_settings();
+
+            let account = store.user(caller.username()).await.map_err(ssr::internal)?;
+            let stored = account.map(|a| a.password_hash);
+            if !passwords::verify(current, stored).await {
+                return Err(AppError::Invalid(vec![FieldError {
+                    field: Field::CurrentPassword,
+                    message: "当前密码不正确".to_string(),
+                }]));
+            }
+            settings
+                .password
+                .check(&new, caller.username())
+                .map_err(|message| {
+                    AppError::Invalid(vec![FieldError {
+                        field: Field::Password,
+                        message,
+                    }])
+                })?;
+
+            let hash = passwords::hash(new).await.map_err(ssr::hashing_failed)?;
+            store
+                .set_password(caller.username(), &hash, false)
+                .await
+                .map_err(ssr::internal)?;
+            let keep = request_token_hash().unwrap_or_default();
+            store
+                .end_other_sessions(caller.username(), &keep)
+                .await
+                .map_err(ssr::internal)?;
+
+            tracing::info!(user.role = caller.role().key(), "password changed");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,221 @@
+//! 用户管理: accounts, roles and regions (管理员 only).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::users::{
+    UserForm, UserSummary, create_user, list_users, reset_password, update_user,
+};
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::field::FormField;
+use crate::components::form::{checked, focus_first_error, set_checked, set_text, text};
+use crate::domain::{Field, FieldError, Role};
+use crate::error::AppError;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let users = Resource::new(|| (), |_| list_users());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let editing = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let notice = RwSignal::new(None::<Result<String, String>>);
+
+    let save = Action::new(move |(form, existing): &(UserForm, bool)| {
+        let form = form.clone();
+        let existing = *existing;
+        async move {
+            if existing {
+                update_user(form).await
+            } else {
+                create_user(form).await
+            }
+        }
+    });
+    let reset = Action::new(|(name, password): &(String, String)| {
+        reset_password(name.clone(), password.clone())
+    });
+
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => {
+            errors.set(Vec::new());
+            notice.set(Some(Ok("已保存。".to_string())));
+            if let Some(form) = form_ref.get_untracked() {
+                form.reset();
+            }
+            editing.set(None);
+            users.refetch();
+        }
+        Some(Err(AppError::Invalid(refused))) => {
+            errors.set(refused);
+            if let Some(form) = form_ref.get_untracked() {
+                focus_first_error(&form);
+            }
+        }
+        Some(Err(other)) => notice.set(Some(Err(other.to_string()))),
+        None => {}
+    });
+    Effect::new(move |_| match reset.value().get() {
+        Some(Ok(())) => notice.set(Some(Ok(
+            "密码已重置，用户下次登录时需修改密码。".to_string()
+        ))),
+        Some(Err(error)) => notice.set(Some(Err(error.to_string()))),
+        None => {}
+    });
+
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(form) = form_ref.get() else { return };
+        let typed = UserForm {
+            username: text(&form, "username"),
+            display_name: text(&form, "display_name"),
+            role: text(&form, "role"),
+            regions: text(&form, "regions"),
+            password: text(&form, "password"),
+            disabled: checked(&form, "disabled"),
+        };
+        notice.set(None);
+        save.dispatch((typed, editing.get_untracked().is_some()));
+    };
+    let start_edit = move |user: UserSummary| {
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        set_text(&form, "username", &user.username);
+        set_text(&form, "display_name", &user.display_name);
+        set_text(&form, "role", user.role.key());
+        set_text(&form, "regions", &user.regions.join(" "));
+        set_text(&form, "password", "");
+        set_checked(&form, "disabled", user.disabled);
+        errors.set(Vec::new());
+        notice.set(None);
+        editing.set(Some(user.username));
+    };
+    let cancel_edit = move |_| {
+        if let Some(form) = form_ref.get_untracked() {
+            form.reset();
+        }
+        errors.set(Vec::new());
+        editing.set(None);
+    };
+    let ask_reset = move |username: String| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let question = format!("为用户 {username} 设置新的初始密码（至少 12 位）：");
+        if let Ok(Some(password)) = window.prompt_with_message(&question) {
+            if !password.is_empty() {
+                reset.dispatch((username, password));
+            }
+        }
+    };
+
+    let error_for = move |field: Field| {
+        Signal::derive(move || {
+            errors.with(|list| {
+                list.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| e.message.clone())
+            })
+        })
+    };
+
+    view! {
+        <Title text="用户管理" />
+        <Breadcrumbs current="用户管理".to_string() />
+        <h1>"用户管理"</h1>
+        {move || notice.get().map(|n| match n {
+            Ok(message) => view! { <div class="banner success" role="status">{message}</div> }.into_any(),
+            Err(message) => view! { <div class="banner error" role="alert">{message}</div> }.into_any(),
+        })}
+        <Transition fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"用户名"</th>
+                                        <th scope="col">"姓名"</th>
+                                        <th scope="col">"角色"</th>
+                                        <th scope="col">"负责地区"</th>
+                                        <th scope="col">"状态"</th>
+                                        <th scope="col">"创建时间"</th>
+                                        <th scope="col">"操作"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|user| {
+                                        let status = if user.disabled { "已停用" } else if user.locked { "已锁定" } else { "启用" };
+                                        let regions = if user.regions.is_empty() { "全部".to_string() } else { user.regions.join("、") };
+                                        let for_edit = user.clone();
+                                        let name = user.username.clone();
+                                        view! {
+                                            <tr>
+                                                <td>{user.username.clone()}</td>
+                                                <td>{user.display_name.clone()}</td>
+                                                <td>{user.role.label()}</td>
+                                                <td>{if user.role.is_region_scoped() { regions } else { "全部".to_string() }}</td>
+                                                <td>{status}</td>
+                                                <td>{user.created_at.clone()}</td>
+                                                <td class="row-actions">
+                                                    <button type="button" class="button small" on:click=move |_| start_edit(for_edit.clone())>"编辑"</button>
+                                                    <button type="button" class="button small" on:click=move |_| ask_reset(name.clone())>"重置密码"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <div class="banner error" role="alert">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+        <h2>{move || if editing.get().is_some() { "编辑用户" } else { "新建用户" }}</h2>
+        <form class="user-form" node_ref=form_ref method="post" novalidate=true on:submit=on_submit>
+            <fieldset>
+                <legend>"账户"</legend>
+                <FormField label="用户名" name="username" required=true error=error_for(Field::Username)>
+                    <input id="username" name="username" type="text" autocomplete="off" autocapitalize="none" aria-describedby="username-error" readonly=move || editing.get().is_some() required />
+                </FormField>
+                <FormField label="姓名" name="display_name" required=true error=error_for(Field::DisplayName)>
+                    <input id="display_name" name="display_name" type="text" autocomplete="off" aria-describedby="display_name-error" required />
+                </FormField>
+                <FormField label="角色" name="role" required=true error=error_for(Field::Role)>
+                    <select id="role" name="role" aria-describedby="role-error" required>
+                        <option value="">"请选择"</option>
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                    </select>
+                </FormField>
+                <FormField
+                    label="负责地区"
+                    name="regions"
+                    hint="业务员、负责人必填：地区码，多个用空格分隔，如 510100 510104"
+                    error=error_for(Field::Regions)
+                >
+                    <input id="regions" name="regions" type="text" inputmode="numeric" autocomplete="off" aria-describedby="regions-error" />
+                </FormField>
+                <div hidden=move || editing.get().is_some()>
+                    <FormField label="初始密码" name="password" required=true hint="用户首次登录后须修改" error=error_for(Field::Password)>
+                        <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-error" required />
+                    </FormField>
+                </div>
+                <div hidden=move || editing.get().is_none()>
+                    <div class="form-field">
+                        <span></span>
+                        <label class="checkbox">
+                            <input type="checkbox" name="disabled" />
+                            "停用此账户"
+                        </label>
+                    </div>
+                </div>
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"确定"</button>
+                <button type="button" class="button" on:click=cancel_edit>"取消"</button>
+            </div>
+        </form>
+    }
+}

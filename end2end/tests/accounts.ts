@@ -1,0 +1,14 @@
+// Accounts shared by the browser tests.
+
+export const baseURL = process.env.NONGDANG_E2E_URL ?? "http://127.0.0.1:3000";
+
+/** The archivist that most tests act as (created in global-setup). */
+export const ARCHIVIST = {
+  username: "e2e.clerk",
+  displayName: "测试档案员",
+  initialPassword: "Initial-pass-2026",
+  password: "Clerk-field-2026",
+};
+
+/** Where the archivist's signed-in browser state is kept. */
+export const CLERK_STATE = ".state/clerk.json";

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { ARCHIVIST } from "./accounts";
+
+test.describe("without a session", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("a page sends you to sign in, and back to it afterwards", async ({ page }) => {
+    await page.goto("/intake");
+    await expect(page).toHaveURL(/\/login\?next=%2Fintake$/);
+    await expect(page.locator("body[data-hydrated]")).toBeAttached();
+
+    await page.getByLabel("用户名").fill(ARCHIVIST.username);
+    await page.getByLabel("密码", { exact: true }).fill("Wrong-pass-2026");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page.getByRole("alert")).toContainText("用户名或密码不正确");
+
+    await page.getByLabel("密码", { exact: true }).fill(ARCHIVIST.password);
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(/\/intake$/);
+    await expect(page.getByTestId("signed-in-user")).toContainText(ARCHIVIST.displayName);
+
+    await page.getByRole("button", { name: "退出" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto("/customers");
+    await expect(page).toHaveURL(/\/login\?next=/);
+  });
+
+  test("the administrator opens an account on the users page", async ({ page }) => {
+    const username = `e2e.u${Date.now() % 1_000_000}`;
+    await page.goto("/login?next=%2Fadmin%2Fusers");
+    await expect(page.locator("body[data-hydrated]")).toBeAttached();
+    await page.getByLabel("用户名").fill(process.env.NONGDANG_E2E_ADMIN ?? "");
+    await page.getByLabel("密码", { exact: true }).fill(process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? "");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(/\/admin\/users$/);
+    await expect(page.locator("body[data-hydrated]")).toBeAttached();
+    // The administrator sees no customer files.
+    await expect(page.getByRole("link", { name: "档案查询" })).toHaveCount(0);
+
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("姓名").fill("王芳");
+    await page.getByLabel("角色").selectOption("staff");
+    await page.getByLabel("负责地区").fill("510104");
+    await page.getByLabel("初始密码").fill("short");
+    await page.getByRole("button", { name: "确定" }).click();
+    await expect(page.locator("#password-error")).toContainText("至少需要 12 个字符");
+    await expect(page.getByLabel("用户名")).toHaveValue(username);
+
+    await page.getByLabel("初始密码").fill("Initial-pass-2026");
+    await page.getByRole("button", { name: "确定" }).click();
+    const row = page.getByRole("row").filter({ hasText: username });
+    await expect(row).toContainText("业务员");
+    await expect(row).toContainText("510104");
+  });
+});

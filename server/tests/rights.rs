@@ -1,0 +1,152 @@
+//! Every server function, called by every role and without a session,
+//! against the one rights table the code enforces (`app::domain::rights`).
+
+mod support;
+
+use app::domain::rights::RIGHTS;
+use app::domain::{Right, Role};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use support::{TestApp, farmer_form};
+
+/// What each server function needs: a right, or only a session (`None`).
+fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
+    let user_form = json!({ "form": {
+        "username": "li.na", "display_name": "李娜", "role": "staff",
+        "regions": "510104", "password": "Initial-pass-01", "disabled": false,
+    }});
+    vec![
+        (
+            "intake_customer",
+            Some(Right::CreateCustomer),
+            json!({ "form": farmer_form("张三") }),
+        ),
+        (
+            "get_customer",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "search_customers",
+            Some(Right::SearchCustomers),
+            json!({ "query": { "text": "", "page": 1, "page_size": 20 } }),
+        ),
+        ("list_users", Some(Right::ManageUsers), json!({})),
+        ("create_user", Some(Right::ManageUsers), user_form.clone()),
+        ("update_user", Some(Right::ManageUsers), user_form),
+        (
+            "reset_password",
+            Some(Right::ManageUsers),
+            json!({ "username": "nobody", "password": "Temporary-2026" }),
+        ),
+        (
+            "change_password",
+            None,
+            json!({ "current": "Wrong-pass-2026", "new": "Own-choice-2026" }),
+        ),
+    ]
+}
+
+/// Server functions anyone may call, signed in or not.
+const PUBLIC: [&str; 3] = ["sign_in", "sign_out", "session_user"];
+
+#[test]
+fn every_registered_server_function_is_in_the_rights_walk() {
+    let mut registered: Vec<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    registered.sort();
+    let mut walked: Vec<String> = server_functions()
+        .into_iter()
+        .map(|(name, ..)| name.to_string())
+        .chain(PUBLIC.iter().map(|name| name.to_string()))
+        .collect();
+    walked.sort();
+
+    assert_eq!(registered, walked);
+}
+
+#[tokio::test]
+async fn without_a_session_every_protected_function_answers_401_and_no_data() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.anonymous();
+
+    for (endpoint, _, args) in server_functions() {
+        let answer = anonymous.call(endpoint, args).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint} without a session"
+        );
+        assert_eq!(
+            answer.body,
+            json!("Unauthenticated"),
+            "{endpoint} leaked data"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_role_is_allowed_exactly_what_the_rights_table_grants() {
+    let app = TestApp::spawn().await;
+
+    for role in Role::ALL {
+        let caller = app.signed_in(role, &["510104"]).await;
+        for (endpoint, right, args) in server_functions() {
+            let answer = caller.call(endpoint, args).await;
+            let refused = answer.status == StatusCode::FORBIDDEN;
+            let allowed = right.is_none_or(|r| role.may(r));
+            assert_eq!(
+                !refused,
+                allowed,
+                "{endpoint} as {}: status {} body {}",
+                role.key(),
+                answer.status,
+                answer.body
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_prints_the_rights_table_the_code_uses() {
+    let readme = include_str!("../../README.md");
+    for (right, roles) in RIGHTS {
+        let marks: Vec<&str> = Role::ALL
+            .iter()
+            .map(|role| if roles.contains(role) { "✓" } else { "—" })
+            .collect();
+        let row = format!("| {} | {} |", right.label(), marks.join(" | "));
+        assert!(readme.contains(&row), "README lacks the row: {row}");
+    }
+}
+
+#[tokio::test]
+async fn staff_work_only_inside_their_regions() {
+    let app = TestApp::spawn().await;
+    let archivist = app.signed_in(Role::Archivist, &[]).await;
+    let mut hangzhou = farmer_form("钱七");
+    hangzhou["region"] = json!("330106");
+    archivist.intake(&farmer_form("张三")).await;
+    archivist.intake(&hangzhou).await;
+    let chengdu_staff = app.signed_in(Role::Staff, &["510100"]).await;
+
+    let own = chengdu_staff
+        .call("get_customer", json!({ "code": "NH-510104-00001" }))
+        .await;
+    let other = chengdu_staff
+        .call("get_customer", json!({ "code": "NH-330106-00001" }))
+        .await;
+    let listed = chengdu_staff.search("").await;
+    let intake_elsewhere = chengdu_staff.intake(&hangzhou).await;
+
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(listed.body["total"], json!(1));
+    assert_eq!(listed.body["rows"][0]["code"], json!("NH-510104-00001"));
+    assert_eq!(intake_elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        intake_elsewhere.body["Invalid"][0]["field"],
+        json!("region")
+    );
+}
