@@ -28,7 +28,13 @@ test("a new file is opened, found by name, and reads back from the database", as
   await page.reload();
   await expect(page.getByTestId("archive-code")).toHaveText(code);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  await expect(page.getByText("13812345678")).toBeVisible();
+  // Personal values are masked until revealed, and revealing is one tap.
+  await expect(page.getByTestId("fact-phone")).toHaveText("138****5678");
+  await expect(page.getByTestId("fact-id_number")).toHaveText("110***********002X");
+  await page.getByRole("button", { name: "显示完整联系电话" }).click();
+  await expect(page.getByTestId("fact-phone")).toHaveText("13812345678");
+  await page.getByRole("button", { name: "显示完整联系电话" }).click();
+  await expect(page.getByTestId("fact-phone")).toHaveText("138****5678");
   await expect(page.getByText("12.50 亩")).toBeVisible();
   await expect(page.getByText("锦江区三圣街道红砂村 3 组")).toBeVisible();
 });

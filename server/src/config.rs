@@ -146,6 +146,16 @@ pub struct DatabaseArgs {
     /// Password of `--database-user`; prefer the environment variable.
     #[arg(long, env = "NONGDANG_DATABASE_PASSWORD", hide_env_values = true)]
     pub database_password: Option<String>,
+
+    /// The master key that protects ID numbers and phones, created at the
+    /// first start. Keep it out of the data folder and its backups. The key
+    /// may instead come base64-encoded in NONGDANG_MASTER_KEY.
+    #[arg(
+        long,
+        env = "NONGDANG_MASTER_KEY_FILE",
+        default_value = "keys/master.key"
+    )]
+    pub master_key_file: PathBuf,
 }
 
 impl DatabaseArgs {

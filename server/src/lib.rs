@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod http;
+pub mod keys;
 pub mod pwa;
 pub mod security;
 pub mod telemetry;

@@ -5,11 +5,13 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use app::domain::ArchiveCodeScheme;
+use app::secure::vault::Vault;
 use app::store::Store;
 use clap::Parser;
 use leptos::config::get_configuration;
 use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
 use server::http::{AppState, router};
+use server::keys;
 use server::telemetry;
 
 mod admin;
@@ -82,7 +84,9 @@ async fn open_store(database: &DatabaseArgs) -> anyhow::Result<Store> {
                 .with_context(|| format!("creating the data folder {}", parent.display()))?;
         }
     }
-    let store = Store::open(&database.settings(), ArchiveCodeScheme::default())
+    let master_key = keys::load_or_create(&database.master_key_file)?;
+    let vault = Vault::from_master_key(&master_key);
+    let store = Store::open(&database.settings(), ArchiveCodeScheme::default(), vault)
         .await
         .map_err(|e| anyhow::anyhow!(e.log_safe()))
         .context("opening the database")?;

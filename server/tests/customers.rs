@@ -20,9 +20,9 @@ async fn a_filed_customer_reads_back_with_every_field() {
     assert_eq!(file["code"], json!("NH-510104-00001"));
     assert_eq!(file["group"], json!("farmer"));
     assert_eq!(file["name"], json!("张三"));
-    assert_eq!(file["phone"], json!("13812345678"));
+    assert_eq!(file["phone"], json!("138****5678"));
     assert_eq!(file["id_kind"], json!("resident_id"));
-    assert_eq!(file["id_number"], json!("11010519491231002X"));
+    assert_eq!(file["id_number"], json!("110***********002X"));
     assert_eq!(file["region"], json!("510104"));
     assert_eq!(file["region_name"], json!("四川省"));
     assert_eq!(file["address"], json!("锦江区三圣街道红砂村 3 组"));
@@ -124,4 +124,49 @@ async fn search_pages_through_all_files_in_code_order() {
     assert_eq!(first["total"], json!(5));
     assert_eq!(codes(&first), ["NH-510104-00001", "NH-510104-00002"]);
     assert_eq!(codes(&last), ["NH-510104-00005"]);
+}
+
+#[tokio::test]
+async fn search_finds_a_file_by_its_exact_phone_or_id_number() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    clerk.intake(&farmer_form("张三")).await;
+    let mut other = farmer_form("李四");
+    other["phone"] = json!("13900001111");
+    other["id_number"] = json!("110105194912310046");
+    clerk.intake(&other).await;
+
+    let by_phone = clerk.search("139 0000 1111").await.body;
+    let by_id = clerk.search("11010519491231002x").await.body;
+    let by_partial_phone = clerk.search("1390000").await.body;
+
+    assert_eq!(codes(&by_phone), ["NH-510104-00002"]);
+    assert_eq!(codes(&by_id), ["NH-510104-00001"]);
+    assert_eq!(by_partial_phone["total"], json!(0));
+}
+
+#[tokio::test]
+async fn revealing_a_value_shows_it_in_full_and_is_recorded() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    clerk.intake(&farmer_form("张三")).await;
+    let code =
+        app::domain::ArchiveCode::parse(app.store.scheme(), "NH-510104-00001").expect("code");
+
+    let phone = clerk
+        .call(
+            "reveal_personal_value",
+            json!({ "code": "NH-510104-00001", "field": "phone" }),
+        )
+        .await;
+    let id = clerk
+        .call(
+            "reveal_personal_value",
+            json!({ "code": "NH-510104-00001", "field": "id_number" }),
+        )
+        .await;
+
+    assert_eq!(phone.body, json!("13812345678"));
+    assert_eq!(id.body, json!("11010519491231002X"));
+    assert_eq!(app.store.disclosures_of(&code).await.expect("counted"), 2);
 }

@@ -31,6 +31,11 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             Some(Right::SearchCustomers),
             json!({ "query": { "text": "", "page": 1, "page_size": 20 } }),
         ),
+        (
+            "reveal_personal_value",
+            Some(Right::RevealPersonalData),
+            json!({ "code": "NH-510104-00001", "field": "phone" }),
+        ),
         ("list_users", Some(Right::ManageUsers), json!({})),
         ("create_user", Some(Right::ManageUsers), user_form.clone()),
         ("update_user", Some(Right::ManageUsers), user_form),

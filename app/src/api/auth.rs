@@ -69,7 +69,7 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
             ));
 
             tracing::info!(user.role = account.role.key(), "signed in");
-            Ok(Caller::from_record(&account).user().clone())
+            Ok(Caller::from_record(account).user().clone())
         }
         .await,
     )

@@ -3,7 +3,7 @@
 //! Every server function obtains its caller here, once, and checks the right
 //! it needs before it reads or writes anything. Hiding a button is not a check.
 
-use crate::domain::{CurrentUser, RegionScope, Right, Role};
+use crate::domain::{CurrentUser, RegionScope, Role};
 
 /// The signed-in person behind a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +44,7 @@ mod ssr {
 
     use super::*;
     use crate::api::ssr as api;
-    use crate::domain::PasswordPolicy;
+    use crate::domain::{PasswordPolicy, Right};
     use crate::error::AppError;
     use crate::secure::token;
     use crate::store::UserRecord;

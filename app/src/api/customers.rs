@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-use crate::domain::{Customer, CustomerSummary, IntakeForm};
+use crate::domain::{Customer, CustomerSummary, IntakeForm, SensitiveField};
 use crate::error::AppError;
 
 /// Largest page of search results a caller may ask for.
@@ -136,6 +136,41 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
                 page_size,
                 rows: found.rows,
             })
+        }
+        .await,
+    )
+}
+
+/// One masked value of a file in full. A right of its own, and every use is
+/// recorded: who, when, which file, which field.
+#[server(endpoint = "reveal_personal_value", input = Json)]
+pub async fn reveal_personal_value(
+    code: String,
+    field: SensitiveField,
+) -> Result<String, AppError> {
+    use super::caller::Caller;
+    use super::ssr;
+    use crate::domain::{ArchiveCode, Right};
+
+    ssr::answer(
+        async move {
+            let caller = Caller::current().await?;
+            caller.require(Right::RevealPersonalData)?;
+
+            let store = ssr::store()?;
+            let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
+            let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
+            if !caller.scope().contains(code.region().as_str()) {
+                return Err(not_found());
+            }
+
+            let value = store
+                .reveal(&code, field, caller.username())
+                .await
+                .map_err(ssr::internal)?
+                .ok_or_else(not_found)?;
+            tracing::info!(customer.code = %code, customer.field = field.key(), "value revealed");
+            Ok(value)
         }
         .await,
     )

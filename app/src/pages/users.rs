@@ -102,10 +102,10 @@ pub fn UsersPage() -> impl IntoView {
             return;
         };
         let question = format!("为用户 {username} 设置新的初始密码（至少 12 位）：");
-        if let Ok(Some(password)) = window.prompt_with_message(&question) {
-            if !password.is_empty() {
-                reset.dispatch((username, password));
-            }
+        if let Ok(Some(password)) = window.prompt_with_message(&question)
+            && !password.is_empty()
+        {
+            reset.dispatch((username, password));
         }
     };
 

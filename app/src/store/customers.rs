@@ -7,10 +7,13 @@ use surrealdb::method::Transaction;
 use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 
 use super::{Store, StoreError};
+use crate::domain::SensitiveField;
+use crate::domain::masking::{mask_id_number, mask_phone};
 use crate::domain::{
     ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary, IdKind,
-    NewCustomer, RegionCode, RegionScope, time_fmt,
+    NewCustomer, Phone, RegionCode, RegionScope, time_fmt,
 };
+use crate::secure::vault::DataKey;
 
 /// Concurrent intakes in one region contend for one counter; a conflicting
 /// transaction is retried this many times before the intake is given up.
@@ -28,9 +31,11 @@ struct NewCustomerRow {
     code: String,
     customer_group: String,
     name: String,
-    phone: String,
+    phone_sealed: String,
+    phone_index: String,
     id_kind: String,
-    id_number: String,
+    id_number_sealed: String,
+    id_number_index: String,
     region: String,
     address: String,
     land_area_hundredths: i64,
@@ -43,9 +48,9 @@ struct CustomerRow {
     code: String,
     customer_group: String,
     name: String,
-    phone: String,
+    phone_sealed: String,
     id_kind: String,
-    id_number: String,
+    id_number_sealed: String,
     region: String,
     address: String,
     land_area_hundredths: i64,
@@ -127,40 +132,124 @@ impl Store {
             serial,
         );
 
+        let (key, wrapped_key) = self.vault.new_data_key(code.as_str());
+        let phone = customer.phone.as_str();
+        let id_number = customer.id_document.number();
         let row = NewCustomerRow {
             code: code.to_string(),
             customer_group: customer.group.key().to_string(),
             name: customer.name.as_str().to_string(),
-            phone: customer.phone.as_str().to_string(),
+            phone_sealed: key.seal(code.as_str(), SensitiveField::Phone.key(), phone),
+            phone_index: self.vault.blind_index(SensitiveField::Phone.key(), phone),
             id_kind: customer.id_document.kind().key().to_string(),
-            id_number: customer.id_document.number().to_string(),
+            id_number_sealed: key.seal(code.as_str(), SensitiveField::IdNumber.key(), id_number),
+            id_number_index: self
+                .vault
+                .blind_index(SensitiveField::IdNumber.key(), id_number),
             region: customer.region.as_str().to_string(),
             address: customer.address.clone(),
             land_area_hundredths: i64::try_from(customer.land_area.hundredths()).unwrap_or(0),
             created_by: actor.to_string(),
             updated_by: actor.to_string(),
         };
-        tx.query("CREATE ONLY $id CONTENT $row RETURN NONE")
-            .bind(("id", customer_id(code.as_str())))
-            .bind(("row", row))
-            .await?
-            .check()?;
+        tx.query(
+            "CREATE ONLY $id CONTENT $row RETURN NONE;
+             CREATE ONLY $key_id SET wrapped = $wrapped RETURN NONE;",
+        )
+        .bind(("id", customer_id(code.as_str())))
+        .bind(("row", row))
+        .bind(("key_id", key_id(code.as_str())))
+        .bind(("wrapped", wrapped_key))
+        .await?
+        .check()?;
         Ok(code)
     }
 
-    /// The whole file of one customer, if it exists.
+    /// The whole file of one customer, if it exists, with its ID number and
+    /// phone masked.
     pub async fn customer(&self, code: &ArchiveCode) -> Result<Option<Customer>, StoreError> {
-        let row: Option<CustomerRow> = self
+        let Some((row, key)) = self.sealed_customer(code).await? else {
+            return Ok(None);
+        };
+        let phone = open_field(&key, &row.code, SensitiveField::Phone, &row.phone_sealed)?;
+        let id_number = open_field(
+            &key,
+            &row.code,
+            SensitiveField::IdNumber,
+            &row.id_number_sealed,
+        )?;
+        row.into_customer(&mask_phone(&phone), &mask_id_number(&id_number))
+            .map(Some)
+    }
+
+    /// One personal value of a file in full, and a record that `username`
+    /// saw it, in one transaction: no disclosure goes unrecorded.
+    pub async fn reveal(
+        &self,
+        code: &ArchiveCode,
+        field: SensitiveField,
+        username: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let Some((row, key)) = self.sealed_customer(code).await? else {
+            return Ok(None);
+        };
+        let sealed = match field {
+            SensitiveField::Phone => &row.phone_sealed,
+            SensitiveField::IdNumber => &row.id_number_sealed,
+        };
+        let value = open_field(&key, &row.code, field, sealed)?;
+        self.db
+            .query("CREATE disclosure SET username = $username, customer = $code, field = $field")
+            .bind(("username", username.to_string()))
+            .bind(("code", row.code.clone()))
+            .bind(("field", field.key()))
+            .await?
+            .check()?;
+        Ok(Some(value))
+    }
+
+    /// How many times values of the file `code` were seen in full.
+    pub async fn disclosures_of(&self, code: &ArchiveCode) -> Result<u64, StoreError> {
+        let count: Option<i64> = self
             .db
-            .query(
-                "SELECT code, customer_group, name, phone, id_kind, id_number, region, address, \
-                 land_area_hundredths, status, version, created_at, created_by, updated_at, \
-                 updated_by FROM ONLY $id",
-            )
-            .bind(("id", customer_id(code.as_str())))
+            .query("RETURN count(SELECT VALUE id FROM disclosure WHERE customer = $code)")
+            .bind(("code", code.to_string()))
             .await?
             .take(0)?;
-        row.map(CustomerRow::into_customer).transpose()
+        Ok(count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
+    }
+
+    /// A file as stored, and its unwrapped data key.
+    async fn sealed_customer(
+        &self,
+        code: &ArchiveCode,
+    ) -> Result<Option<(CustomerRow, DataKey)>, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT code, customer_group, name, phone_sealed, id_kind, id_number_sealed, \
+                 region, address, land_area_hundredths, status, version, created_at, \
+                 created_by, updated_at, updated_by FROM ONLY $id;
+                 SELECT VALUE wrapped FROM ONLY $key_id;",
+            )
+            .bind(("id", customer_id(code.as_str())))
+            .bind(("key_id", key_id(code.as_str())))
+            .await?;
+        let row: Option<CustomerRow> = response.take(0)?;
+        let wrapped: Option<String> = response.take(1)?;
+        let (Some(row), Some(wrapped)) = (row, wrapped) else {
+            return Ok(None);
+        };
+
+        let key = self
+            .vault
+            .unwrap_data_key(&row.code, &wrapped)
+            .map_err(|source| StoreError::Sealed {
+                code: row.code.clone(),
+                field: "data key",
+                source,
+            })?;
+        Ok(Some((row, key)))
     }
 
     /// Files whose archive code starts with `text` (ignoring case) or whose
@@ -175,8 +264,8 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<SearchPage, StoreError> {
-        let text_match =
-            "(string::starts_with(code, $code_prefix) OR string::contains(name, $text))";
+        let text_match = "(string::starts_with(code, $code_prefix) OR string::contains(name, $text) \
+             OR phone_index = $phone_index OR id_number_index = $id_number_index)";
         let (scope_match, scope_values) = scope_condition(scope);
         let condition = format!("{text_match} AND {scope_match}");
         let mut query = self.db.query(format!(
@@ -190,6 +279,11 @@ impl Store {
         let mut response = query
             .bind(("code_prefix", text.to_uppercase()))
             .bind(("text", text.to_string()))
+            .bind(("phone_index", self.exact_index(SensitiveField::Phone, text)))
+            .bind((
+                "id_number_index",
+                self.exact_index(SensitiveField::IdNumber, text),
+            ))
             .bind(("limit", i64::try_from(limit).unwrap_or(i64::MAX)))
             .bind(("offset", i64::try_from(offset).unwrap_or(i64::MAX)))
             .await?;
@@ -202,6 +296,27 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let total = count.map_or(0, |c| u64::try_from(c.count).unwrap_or(0));
         Ok(SearchPage { total, rows })
+    }
+}
+
+impl Store {
+    /// The blind index a typed search text would have as a stored phone or
+    /// ID number; a value that is neither gets an index nothing has.
+    fn exact_index(&self, field: SensitiveField, text: &str) -> String {
+        let normal = match field {
+            SensitiveField::Phone => Phone::parse(text).map(|p| p.as_str().to_string()).ok(),
+            SensitiveField::IdNumber => {
+                let number: String = text
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_uppercase();
+                (number.len() >= 6).then_some(number)
+            }
+        };
+        normal
+            .map(|value| self.vault.blind_index(field.key(), &value))
+            .unwrap_or_default()
     }
 }
 
@@ -222,6 +337,24 @@ fn scope_condition(scope: &RegionScope) -> (String, Vec<(String, String)>) {
         .join(" OR ");
     let bound = names.into_iter().zip(prefixes.iter().cloned()).collect();
     (format!("({condition})"), bound)
+}
+
+fn key_id(code: &str) -> RecordId {
+    RecordId::new("customer_key", code)
+}
+
+fn open_field(
+    key: &DataKey,
+    code: &str,
+    field: SensitiveField,
+    sealed: &str,
+) -> Result<String, StoreError> {
+    key.open(code, field.key(), sealed)
+        .map_err(|source| StoreError::Sealed {
+            code: code.to_string(),
+            field: field.key(),
+            source,
+        })
 }
 
 fn customer_id(code: &str) -> RecordId {
@@ -255,7 +388,7 @@ fn region_name(region: &str) -> String {
 }
 
 impl CustomerRow {
-    fn into_customer(self) -> Result<Customer, StoreError> {
+    fn into_customer(self, phone: &str, id_number: &str) -> Result<Customer, StoreError> {
         let corrupt = || StoreError::Corrupt(self.code.clone());
         let group = parse_group(&self.code, &self.customer_group)?;
         let id_kind = IdKind::from_key(&self.id_kind).ok_or_else(corrupt)?;
@@ -266,9 +399,9 @@ impl CustomerRow {
             code: self.code,
             group,
             name: self.name,
-            phone: self.phone,
+            phone: phone.to_string(),
             id_kind,
-            id_number: self.id_number,
+            id_number: id_number.to_string(),
             region: self.region,
             address: self.address,
             land_area: AreaMu::from_hundredths(land_area),

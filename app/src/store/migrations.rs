@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("migrations/0002_accounts.surql"),
     },
+    Migration {
+        version: 3,
+        name: "disclosures",
+        sql: include_str!("migrations/0003_disclosures.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -17,6 +17,7 @@ use surrealdb::engine::any::{self, Any};
 use surrealdb::opt::auth::Root;
 
 use crate::domain::ArchiveCodeScheme;
+use crate::secure::vault::{Vault, VaultError};
 
 /// Namespace and database inside the SurrealDB instance.
 const NAMESPACE: &str = "nongdang";
@@ -37,6 +38,14 @@ pub enum StoreError {
     Corrupt(String),
     #[error("archive serial for {0} stayed contended after retries")]
     Contention(String),
+    #[error("the master key does not open this archive: start with the key it was written with")]
+    WrongMasterKey,
+    #[error("the sealed {field} of {code} does not open: {source}")]
+    Sealed {
+        code: String,
+        field: &'static str,
+        source: VaultError,
+    },
 }
 
 impl From<surrealdb::Error> for StoreError {
@@ -72,7 +81,9 @@ impl StoreError {
             } => {
                 format!("migration {version} ({name}): {}", describe(source))
             }
-            Self::Corrupt(_) | Self::Contention(_) => self.to_string(),
+            Self::Corrupt(_) | Self::Contention(_) | Self::WrongMasterKey | Self::Sealed { .. } => {
+                self.to_string()
+            }
         }
     }
 }
@@ -90,6 +101,7 @@ pub struct DbSettings {
 pub struct Store {
     db: Surreal<Any>,
     scheme: ArchiveCodeScheme,
+    vault: Vault,
 }
 
 impl Store {
@@ -98,6 +110,7 @@ impl Store {
     pub async fn open(
         settings: &DbSettings,
         scheme: ArchiveCodeScheme,
+        vault: Vault,
     ) -> Result<Self, StoreError> {
         let db = any::connect(settings.url.as_str()).await?;
         if let Some((username, password)) = &settings.credentials {
@@ -113,7 +126,8 @@ impl Store {
         if !applied.is_empty() {
             tracing::info!(migrations.applied = ?applied, "schema migrated");
         }
-        Ok(Self { db, scheme })
+        check_master_key(&db, &vault).await?;
+        Ok(Self { db, scheme, vault })
     }
 
     /// A fresh in-memory archive, for tests.
@@ -122,7 +136,7 @@ impl Store {
             url: "mem://".to_string(),
             credentials: None,
         };
-        Self::open(&settings, ArchiveCodeScheme::default()).await
+        Self::open(&settings, ArchiveCodeScheme::default(), Vault::ephemeral()).await
     }
 
     pub fn scheme(&self) -> &ArchiveCodeScheme {
@@ -132,5 +146,29 @@ impl Store {
     /// Versions of the migrations recorded as applied, oldest first.
     pub async fn applied_migrations(&self) -> Result<Vec<u32>, StoreError> {
         migrations::applied(&self.db).await
+    }
+}
+
+/// Refuses to open an archive with another master key than the one it was
+/// written with: values sealed under two keys would be a mess nobody could
+/// untangle. The first start records the proof.
+async fn check_master_key(db: &Surreal<Any>, vault: &Vault) -> Result<(), StoreError> {
+    let id = surrealdb::types::RecordId::new("vault", "master");
+    let stored: Option<String> = db
+        .query("SELECT VALUE check FROM ONLY $id")
+        .bind(("id", id.clone()))
+        .await?
+        .take(0)?;
+    match stored {
+        Some(token) if vault.verify_check_token(&token) => Ok(()),
+        Some(_) => Err(StoreError::WrongMasterKey),
+        None => {
+            db.query("CREATE $id SET check = $proof RETURN NONE")
+                .bind(("id", id))
+                .bind(("proof", vault.check_token()))
+                .await?
+                .check()?;
+            Ok(())
+        }
     }
 }
