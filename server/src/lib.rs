@@ -5,6 +5,7 @@
 pub mod config;
 pub mod http;
 pub mod keys;
+pub mod listen;
 pub mod pwa;
 pub mod security;
 pub mod telemetry;

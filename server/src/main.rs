@@ -11,8 +11,8 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
 use server::http::{AppState, router};
-use server::keys;
 use server::telemetry;
+use server::{keys, listen};
 
 mod admin;
 
@@ -45,34 +45,31 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store,
         auth,
     });
+    let listener = listen::bind(addr)?;
     match args.tls() {
         Some((cert, key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .context("reading the TLS certificate and key")?;
+            let tls = listen::tls_config(cert, key).await?;
             tracing::info!(%addr, "serving over https");
-            let handle = axum_server::Handle::new();
-            tokio::spawn(shutdown_on_signal(handle.clone()));
-            axum_server::bind_rustls(addr, tls)
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await
-                .context("serving https")?;
+            listen::serve_https(app, listener, tls, listen::shutdown_signal()).await?;
         }
         None => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("listening on {addr}"))?;
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
             tracing::info!(%addr, "serving over http");
-            axum::serve(listener, app.into_make_service())
-                .with_graceful_shutdown(async { wait_for_signal().await })
-                .await
-                .context("serving http")?;
+            listen::serve_http(app, listener, listen::shutdown_signal()).await?;
         }
     }
+    // The database engine shuts its datastore down in a task of its own once
+    // the last handle is gone (with the router, above). Every acknowledged
+    // write is already on disk; this only lets the engine's maintenance
+    // tasks end cleanly before the runtime stops.
+    tokio::time::sleep(ENGINE_SHUTDOWN).await;
     tracing::info!("stopped");
     Ok(())
 }
+
+/// Time the engine gets to stop its background tasks at shutdown.
+const ENGINE_SHUTDOWN: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Opens the archive's database, creating the data folder of an embedded
 /// engine on first use.
@@ -92,33 +89,6 @@ async fn open_store(database: &DatabaseArgs) -> anyhow::Result<Store> {
         .context("opening the database")?;
     tracing::info!(database.url = %redact_url(&database.database_url), "database open");
     Ok(store)
-}
-
-async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>) {
-    wait_for_signal().await;
-    handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-}
-
-/// Ctrl-C or SIGTERM (from a service manager).
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }
 
 /// A database URL without any password in it, for the log.

@@ -24,5 +24,7 @@ pub fn init() {
 }
 
 /// The database engine's own debug output quotes queries and their values,
-/// so it stays at `warn` unless asked for explicitly.
-const DEFAULT_FILTER: &str = "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn";
+/// so it stays at `warn` unless asked for explicitly. The storage layer
+/// warns at every shutdown that it cannot close a store that the engine has
+/// closed already; only its errors are shown.
+const DEFAULT_FILTER: &str = "info,surrealdb=warn,surrealdb_core=warn,surrealkv=error";
