@@ -33,6 +33,11 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (store, auth) = (state.store.clone(), state.auth.clone());
+    let app_context = move || {
+        provide_context(store.clone());
+        provide_context(auth.clone());
+        provide_response_nonce();
+    };
     let options = state.leptos_options.clone();
     let policy = Policy {
         https: state.auth.secure_cookie,
@@ -40,20 +45,13 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/sw.js", get(pwa::service_worker))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(store.clone());
-                provide_context(auth.clone());
-                provide_response_nonce();
-            },
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, app_context.clone(), move || {
+            shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_response_nonce, shell))
+        >(app_context, shell))
         .layer(middleware::from_fn(framework_error_status))
         .layer(middleware::from_fn(cache_policy))
         .layer(middleware::from_fn(move |request, next| {

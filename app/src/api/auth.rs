@@ -16,10 +16,11 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
     use crate::domain::Username;
     use crate::secure::{password as passwords, token};
 
-    ssr::answer(
-        async move {
-            let store = ssr::store()?;
-            let settings = ssr::auth_settings();
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let store = request.store()?;
+            let settings = &request.auth;
             let now = now_ms();
 
             let account = match Username::parse(&username) {
@@ -62,7 +63,7 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
                 .await
                 .map_err(ssr::internal)?;
             let max_age = i64::try_from(settings.absolute.as_secs()).unwrap_or(i64::MAX);
-            ssr::set_cookie(&token::set_cookie(
+            request.set_cookie(&token::set_cookie(
                 &session,
                 max_age,
                 settings.secure_cookie,
@@ -78,24 +79,21 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
 /// Ends the session on the server and removes the cookie.
 #[server(endpoint = "sign_out", input = Json)]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::caller::request_token_hash;
     use super::ssr;
     use crate::secure::token;
 
-    ssr::answer(
-        async move {
-            if let Some(hash) = request_token_hash() {
-                ssr::store()?
-                    .end_session(&hash)
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            if let Some(hash) = request.token_hash() {
+                request
+                    .store()?
+                    .end_session(hash)
                     .await
                     .map_err(ssr::internal)?;
                 tracing::info!("signed out");
             }
-            ssr::set_cookie(&token::set_cookie(
-                "",
-                0,
-                ssr::auth_settings().secure_cookie,
-            ));
+            request.set_cookie(&token::set_cookie("", 0, request.auth.secure_cookie));
             Ok(())
         }
         .await,
@@ -105,10 +103,10 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in person, or `None` without a valid session.
 #[server(endpoint = "session_user", input = Json)]
 pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
-    use super::caller::Caller;
     use super::ssr;
 
-    ssr::answer(match Caller::current().await {
+    let request = ssr::Request::begin();
+    request.answer(match request.caller().await {
         Ok(caller) => Ok(Some(caller.user().clone())),
         Err(AppError::Unauthenticated) => Ok(None),
         Err(other) => Err(other),
@@ -118,16 +116,16 @@ pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
 /// Replaces one's own password; ends one's other sessions.
 #[server(endpoint = "change_password", input = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
-    use super::caller::{Caller, request_token_hash};
     use super::ssr;
     use crate::domain::{Field, FieldError};
     use crate::secure::password as passwords;
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
-            let store = ssr::store()?;
-            let settings = ssr::auth_settings();
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
+            let store = request.store()?;
+            let settings = &request.auth;
 
             let account = store.user(caller.username()).await.map_err(ssr::internal)?;
             let stored = account.map(|a| a.password_hash);
@@ -152,9 +150,9 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
                 .set_password(caller.username(), &hash, false)
                 .await
                 .map_err(ssr::internal)?;
-            let keep = request_token_hash().unwrap_or_default();
+            let keep = request.token_hash().unwrap_or_default();
             store
-                .end_other_sessions(caller.username(), &keep)
+                .end_other_sessions(caller.username(), keep)
                 .await
                 .map_err(ssr::internal)?;
 

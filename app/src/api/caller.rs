@@ -32,21 +32,16 @@ impl Caller {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{AuthSettings, millis, now_ms, request_token_hash};
+pub use ssr::{AuthSettings, millis, now_ms};
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use std::time::Duration;
 
-    use axum::http::header::COOKIE;
-    use axum::http::request::Parts;
-    use leptos::prelude::use_context;
-
     use super::*;
     use crate::api::ssr as api;
     use crate::domain::{PasswordPolicy, Right};
     use crate::error::AppError;
-    use crate::secure::token;
     use crate::store::UserRecord;
 
     /// A session's last-seen time is written at most this often, so that
@@ -89,30 +84,26 @@ mod ssr {
     }
 
     impl Caller {
-        /// The caller of the current request, from its session cookie.
-        pub async fn current() -> Result<Self, AppError> {
-            let token_hash = request_token_hash().ok_or(AppError::Unauthenticated)?;
-            let store = api::store()?;
-            let settings = api::auth_settings();
+        /// The caller of a request, from its session cookie.
+        pub(crate) async fn of(request: &api::Request) -> Result<Self, AppError> {
+            let token_hash = request.token_hash().ok_or(AppError::Unauthenticated)?;
+            let store = request.store()?;
 
-            let session = store.session(&token_hash).await.map_err(api::internal)?;
+            let session = store.session(token_hash).await.map_err(api::internal)?;
             let Some(session) = session else {
                 return Err(AppError::Unauthenticated);
             };
 
             let now = now_ms();
-            let idle_ms = millis(settings.idle);
+            let idle_ms = millis(request.auth.idle);
             let expired = session.expires_ms <= now || session.last_seen_ms + idle_ms <= now;
             if expired || session.user.disabled {
-                store
-                    .end_session(&token_hash)
-                    .await
-                    .map_err(api::internal)?;
+                store.end_session(token_hash).await.map_err(api::internal)?;
                 return Err(AppError::Unauthenticated);
             }
             if now - session.last_seen_ms > TOUCH_INTERVAL_MS {
                 store
-                    .touch_session(&token_hash, now)
+                    .touch_session(token_hash, now)
                     .await
                     .map_err(api::internal)?;
             }
@@ -146,13 +137,6 @@ mod ssr {
             }
             Ok(())
         }
-    }
-
-    /// The session token's hash from the request's cookie.
-    pub fn request_token_hash() -> Option<String> {
-        let parts = use_context::<Parts>()?;
-        let header = parts.headers.get(COOKIE)?.to_str().ok()?;
-        token::from_cookie_header(header).map(token::token_hash)
     }
 
     pub fn millis(duration: Duration) -> i64 {

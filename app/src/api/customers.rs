@@ -34,14 +34,14 @@ pub struct SearchResults {
 /// courtesy, this one is the rule.
 #[server(endpoint = "intake_customer", input = Json)]
 pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::time_fmt::today_cst;
     use crate::domain::{Field, FieldError, Right};
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::CreateCustomer)?;
 
             let customer = form.validate(today_cst()).map_err(AppError::Invalid)?;
@@ -52,7 +52,7 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
                 }]));
             }
 
-            let store = ssr::store()?;
+            let store = request.store()?;
             let code = store
                 .create_customer(&customer, caller.username())
                 .await
@@ -68,16 +68,16 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
 /// The whole file of the customer with this archive code.
 #[server(endpoint = "get_customer", input = Json)]
 pub async fn get_customer(code: String) -> Result<Customer, AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::{ArchiveCode, Right};
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::ViewCustomer)?;
 
-            let store = ssr::store()?;
+            let store = request.store()?;
             let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
             let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
             // Outside the caller's regions a file is as good as absent: not
@@ -100,13 +100,13 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
 /// within the caller's regions.
 #[server(endpoint = "search_customers", input = Json)]
 pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::Right;
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::SearchCustomers)?;
 
             let text = query.text.trim().to_string();
@@ -119,7 +119,7 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
             let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
             let offset = u64::from(page - 1) * u64::from(page_size);
 
-            let store = ssr::store()?;
+            let store = request.store()?;
             let found = store
                 .search_customers(&text, caller.scope(), offset, u64::from(page_size))
                 .await
@@ -148,16 +148,16 @@ pub async fn reveal_personal_value(
     code: String,
     field: SensitiveField,
 ) -> Result<String, AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::{ArchiveCode, Right};
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::RevealPersonalData)?;
 
-            let store = ssr::store()?;
+            let store = request.store()?;
             let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
             let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
             if !caller.scope().contains(code.region().as_str()) {

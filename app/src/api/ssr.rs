@@ -1,23 +1,78 @@
 //! Server-side plumbing shared by the server functions.
 
+use axum::http::HeaderValue;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-use super::caller::AuthSettings;
+use super::caller::{AuthSettings, Caller};
 use crate::error::AppError;
+use crate::secure::token;
 use crate::store::{Store, StoreError};
 
-/// The store the server put into the request's context.
-pub(crate) fn store() -> Result<Store, AppError> {
-    use_context::<Store>().ok_or_else(|| {
-        tracing::error!("no store in the request context");
-        AppError::Internal
-    })
+/// What a server function needs from its request, read once, first thing.
+///
+/// Leptos hands these over through the reactive context of the request, and
+/// that context is only dependable before the function's first `.await`: on
+/// the multi-threaded runtime a resumed future has been seen without it. So
+/// every server function begins with [`Request::begin`] and uses nothing
+/// from the context after that.
+pub(crate) struct Request {
+    store: Option<Store>,
+    pub auth: AuthSettings,
+    token_hash: Option<String>,
+    response: Option<ResponseOptions>,
 }
 
-/// The sign-in rules the server was started with.
-pub(crate) fn auth_settings() -> AuthSettings {
-    use_context::<AuthSettings>().unwrap_or_default()
+impl Request {
+    pub(crate) fn begin() -> Self {
+        let parts = use_context::<Parts>();
+        let cookie = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(COOKIE)?.to_str().ok());
+        Self {
+            token_hash: cookie
+                .and_then(token::from_cookie_header)
+                .map(token::token_hash),
+            store: use_context::<Store>(),
+            auth: use_context::<AuthSettings>().unwrap_or_default(),
+            response: use_context::<ResponseOptions>(),
+        }
+    }
+
+    /// The archive's store.
+    pub(crate) fn store(&self) -> Result<&Store, AppError> {
+        self.store.as_ref().ok_or_else(|| {
+            tracing::error!("no store in the request context");
+            AppError::Internal
+        })
+    }
+
+    /// The hash of the session token the request presents, if any.
+    pub(crate) fn token_hash(&self) -> Option<&str> {
+        self.token_hash.as_deref()
+    }
+
+    /// The signed-in caller, from the session cookie.
+    pub(crate) async fn caller(&self) -> Result<Caller, AppError> {
+        Caller::of(self).await
+    }
+
+    /// Gives an error answer its HTTP status; the body says the rest.
+    pub(crate) fn answer<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
+        if let (Err(error), Some(response)) = (&result, &self.response) {
+            response.set_status(error.status());
+        }
+        result
+    }
+
+    /// Hands the browser a cookie with this answer.
+    pub(crate) fn set_cookie(&self, value: &str) {
+        if let (Some(response), Ok(value)) = (&self.response, HeaderValue::from_str(value)) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
 }
 
 /// Logs a store failure once, here at the boundary, and hides it from the
@@ -25,26 +80,6 @@ pub(crate) fn auth_settings() -> AuthSettings {
 pub(crate) fn internal(error: StoreError) -> AppError {
     tracing::error!(error = %error.log_safe(), "store operation failed");
     AppError::Internal
-}
-
-/// Gives an error answer its HTTP status; the body says the rest.
-pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result
-        && let Some(response) = use_context::<ResponseOptions>()
-    {
-        response.set_status(error.status());
-    }
-    result
-}
-
-/// Hands the browser a cookie with this answer.
-pub(crate) fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        axum::http::HeaderValue::from_str(value),
-    ) {
-        response.append_header(axum::http::header::SET_COOKIE, value);
-    }
 }
 
 /// A password hash that could not be computed: a server fault.

@@ -88,17 +88,18 @@ impl UserForm {
 /// Every account.
 #[server(endpoint = "list_users", input = Json)]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use super::caller::{Caller, now_ms};
+    use super::caller::now_ms;
     use super::ssr;
     use crate::domain::Right;
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::ManageUsers)?;
 
             let now = now_ms();
-            let users = ssr::store()?.users().await.map_err(ssr::internal)?;
+            let users = request.store()?.users().await.map_err(ssr::internal)?;
             Ok(users
                 .into_iter()
                 .map(|u| UserSummary {
@@ -120,20 +121,20 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 /// the first sign-in.
 #[server(endpoint = "create_user", input = Json)]
 pub async fn create_user(form: UserForm) -> Result<(), AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::Right;
     use crate::secure::password as passwords;
     use crate::store::NewUser;
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::ManageUsers)?;
 
             let mut errors = Vec::new();
             let checked = form.check().map_err(|e| errors.extend(e)).ok();
-            let policy = ssr::auth_settings().password;
+            let policy = &request.auth.password;
             if let Err(message) = policy.check(&form.password, form.username.trim()) {
                 errors.push(FieldError {
                     field: Field::Password,
@@ -155,7 +156,8 @@ pub async fn create_user(form: UserForm) -> Result<(), AppError> {
                 password_hash,
                 must_change_password: true,
             };
-            let created = ssr::store()?
+            let created = request
+                .store()?
                 .create_user(&user)
                 .await
                 .map_err(ssr::internal)?;
@@ -175,14 +177,14 @@ pub async fn create_user(form: UserForm) -> Result<(), AppError> {
 /// Changes an account's name, role, regions or whether it is disabled.
 #[server(endpoint = "update_user", input = Json)]
 pub async fn update_user(form: UserForm) -> Result<(), AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::Right;
     use crate::store::{UserChange, UserChangeOutcome};
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::ManageUsers)?;
 
             let checked = form.check().map_err(AppError::Invalid)?;
@@ -192,7 +194,7 @@ pub async fn update_user(form: UserForm) -> Result<(), AppError> {
                 regions: checked.regions,
                 disabled: form.disabled,
             };
-            let store = ssr::store()?;
+            let store = request.store()?;
             match store
                 .update_user(checked.username.as_str(), &change)
                 .await
@@ -215,19 +217,20 @@ pub async fn update_user(form: UserForm) -> Result<(), AppError> {
 /// Gives an account a new initial password and ends its sessions.
 #[server(endpoint = "reset_password", input = Json)]
 pub async fn reset_password(username: String, password: String) -> Result<(), AppError> {
-    use super::caller::Caller;
     use super::ssr;
     use crate::domain::Right;
     use crate::secure::password as passwords;
 
-    ssr::answer(
-        async move {
-            let caller = Caller::current().await?;
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
             caller.require(Right::ManageUsers)?;
 
             let username =
                 Username::parse(&username).map_err(|_| AppError::NotFound("该用户".to_string()))?;
-            ssr::auth_settings()
+            request
+                .auth
                 .password
                 .check(&password, username.as_str())
                 .map_err(|message| {
@@ -237,7 +240,7 @@ pub async fn reset_password(username: String, password: String) -> Result<(), Ap
                     }])
                 })?;
 
-            let store = ssr::store()?;
+            let store = request.store()?;
             let hash = passwords::hash(password)
                 .await
                 .map_err(ssr::hashing_failed)?;
