@@ -19,8 +19,16 @@ test.describe("without a session", () => {
     await expect(page).toHaveURL(/\/intake$/);
     await expect(page.getByTestId("signed-in-user")).toContainText(ARCHIVIST.displayName);
 
+    // A half-typed intake holds personal data: signing out takes it away.
+    await expect(page.locator("body[data-hydrated]")).toBeAttached();
+    await page.getByLabel("证件号码").fill("11010519491231002X");
+    await expect
+      .poll(() => page.evaluate(() => sessionStorage.getItem("nongdang.intake.draft") ?? ""))
+      .toContain("11010519491231002X");
     await page.getByRole("button", { name: "退出" }).click();
     await expect(page).toHaveURL(/\/login$/);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.goto("/customers");
     await expect(page).toHaveURL(/\/login\?next=/);
   });

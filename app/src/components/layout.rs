@@ -2,6 +2,7 @@
 //! side navigation (a bottom bar on narrow screens) and the content area.
 //! Without a session it sends the browser to the sign-in page.
 
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
@@ -60,6 +61,8 @@ fn Frame(user: CurrentUser) -> impl IntoView {
     let leave = Action::new(|_: &()| sign_out());
     Effect::new(move |_| {
         if leave.value().get().is_some() {
+            // Drafts hold personal data; they leave with the person.
+            SessionStorage::clear();
             reload_at("/login");
         }
     });

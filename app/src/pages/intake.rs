@@ -4,9 +4,14 @@
 //! stays in them whether the server accepts the form or not, and typing
 //! before the page became interactive is not lost either. The form is read
 //! when it is submitted, checked with the same rules as on the server, and
-//! kept as a draft in local storage while staff type.
+//! kept as a draft while staff type.
+//!
+//! The draft holds an ID number and a phone, so it lives in the tab's session
+//! storage: it survives a reload or a crashed tab, but not the closing of the
+//! tab, and signing out clears it. A lost tablet carries no drafts of signed-
+//! out staff.
 
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -19,7 +24,7 @@ use crate::domain::time_fmt::today_cst;
 use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
 use crate::error::AppError;
 
-/// Where the draft of the intake form waits in the browser.
+/// Where the draft of the intake form waits in the tab.
 const DRAFT_KEY: &str = "nongdang.intake.draft";
 
 #[component]
@@ -32,7 +37,7 @@ pub fn IntakePage() -> impl IntoView {
     Effect::new(move |_| {
         let Some(form) = form_ref.get() else { return };
         interactive.set(true);
-        if let Ok(draft) = LocalStorage::get::<IntakeForm>(DRAFT_KEY) {
+        if let Ok(draft) = SessionStorage::get::<IntakeForm>(DRAFT_KEY) {
             fill_form(&form, &draft);
         }
     });
@@ -40,7 +45,7 @@ pub fn IntakePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(code)) => {
-            LocalStorage::delete(DRAFT_KEY);
+            SessionStorage::delete(DRAFT_KEY);
             navigate(&format!("/customers/{code}"), Default::default());
         }
         Some(Err(AppError::Invalid(refused))) => errors.set(refused),
@@ -67,7 +72,7 @@ pub fn IntakePage() -> impl IntoView {
     let on_input = move |_| {
         let Some(form) = form_ref.get() else { return };
         let typed = read_form(&form);
-        let _ = LocalStorage::set(DRAFT_KEY, &typed);
+        let _ = SessionStorage::set(DRAFT_KEY, &typed);
         if errors.with(Vec::is_empty) {
             return;
         }
@@ -83,7 +88,7 @@ pub fn IntakePage() -> impl IntoView {
     };
 
     let on_reset = move |_| {
-        LocalStorage::delete(DRAFT_KEY);
+        SessionStorage::delete(DRAFT_KEY);
         errors.set(Vec::new());
     };
 
@@ -107,7 +112,7 @@ pub fn IntakePage() -> impl IntoView {
         <h1>"新建档案"</h1>
         <p class="form-note">
             <span class="required">"*"</span>
-            " 为必填项。填写内容会自动保存在本机，网络中断也不会丢失。"
+            " 为必填项。填写内容会自动暂存在本页，刷新或断网不会丢失；退出登录时清除。"
         </p>
         {move || banner().map(|message| view! { <div class="banner error" role="alert">{message}</div> })}
         {move || {
