@@ -36,6 +36,7 @@ setup:
 
 fmt:
 	cargo fmt --all --check
+	leptosfmt --check app/src
 
 lint:
 	$(LEPTOS_ENV) cargo clippy $(SSR) --all-targets -- -D warnings

@@ -21,7 +21,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="zh-CN">
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
                 <meta name="theme-color" content=THEME_COLOR />
                 <meta name="description" content="农业合作社客户档案管理系统" />
                 <link rel="manifest" href="/manifest.webmanifest" />

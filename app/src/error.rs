@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::domain::FieldError;
+use crate::domain::{Field, FieldError};
 
 /// The error every server function answers with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -70,6 +70,14 @@ impl FromServerFnError for AppError {
 impl AppError {
     fn malformed() -> Self {
         Self::BadRequest("请求内容不完整或格式不正确，请刷新页面后重试".to_string())
+    }
+
+    /// One refused field.
+    pub fn field(field: Field, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
     }
 
     /// The errors of single fields, for a form to show beside them.

@@ -61,7 +61,8 @@ fn create(file: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     handle.sync_all()?;
     tracing::warn!(
         key.file = %file.display(),
-        "new master key created: back it up apart from the data, without it the archive's ID numbers and phones are lost"
+        "new master key created: back it up apart from the data; \
+         without it the archive's ID numbers and phones are lost"
     );
     Ok(key)
 }
@@ -72,7 +73,8 @@ fn warn_if_readable_by_others(file: &Path) {
         use std::os::unix::fs::PermissionsExt;
         let loose = std::fs::metadata(file).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
         if loose {
-            tracing::warn!(key.file = %file.display(), "master key file is readable by others: chmod 600 it");
+            let file = file.display();
+            tracing::warn!(key.file = %file, "master key file is readable by others: chmod 600 it");
         }
     }
 }

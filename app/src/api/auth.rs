@@ -117,7 +117,7 @@ pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
 #[server(endpoint = "change_password", input = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     use super::ssr;
-    use crate::domain::{Field, FieldError};
+    use crate::domain::Field;
     use crate::secure::password as passwords;
 
     let request = ssr::Request::begin();
@@ -130,20 +130,12 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
             let account = store.user(caller.username()).await.map_err(ssr::internal)?;
             let stored = account.map(|a| a.password_hash);
             if !passwords::verify(current, stored).await {
-                return Err(AppError::Invalid(vec![FieldError {
-                    field: Field::CurrentPassword,
-                    message: "当前密码不正确".to_string(),
-                }]));
+                return Err(AppError::field(Field::CurrentPassword, "当前密码不正确"));
             }
             settings
                 .password
                 .check(&new, caller.username())
-                .map_err(|message| {
-                    AppError::Invalid(vec![FieldError {
-                        field: Field::Password,
-                        message,
-                    }])
-                })?;
+                .map_err(|message| AppError::field(Field::Password, message))?;
 
             let hash = passwords::hash(new).await.map_err(ssr::hashing_failed)?;
             store

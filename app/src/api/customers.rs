@@ -36,7 +36,7 @@ pub struct SearchResults {
 pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
     use super::ssr;
     use crate::domain::time_fmt::today_cst;
-    use crate::domain::{Field, FieldError, Right};
+    use crate::domain::{Field, Right};
 
     let request = ssr::Request::begin();
     request.answer(
@@ -46,10 +46,10 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
 
             let customer = form.validate(today_cst()).map_err(AppError::Invalid)?;
             if !caller.scope().contains(customer.region.as_str()) {
-                return Err(AppError::Invalid(vec![FieldError {
-                    field: Field::Region,
-                    message: "该地区不在您负责的范围内，请核对地区码或联系管理员".to_string(),
-                }]));
+                return Err(AppError::field(
+                    Field::Region,
+                    "该地区不在您负责的范围内，请核对地区码或联系管理员",
+                ));
             }
 
             let store = request.store()?;
@@ -69,7 +69,7 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
 #[server(endpoint = "get_customer", input = Json)]
 pub async fn get_customer(code: String) -> Result<Customer, AppError> {
     use super::ssr;
-    use crate::domain::{ArchiveCode, Right};
+    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request.answer(
@@ -78,19 +78,13 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
             caller.require(Right::ViewCustomer)?;
 
             let store = request.store()?;
-            let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
-            let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
-            // Outside the caller's regions a file is as good as absent: not
-            // even its existence is revealed.
-            if !caller.scope().contains(code.region().as_str()) {
-                return Err(not_found());
-            }
+            let code = visible_code(store, &caller, &code)?;
 
             store
                 .customer(&code)
                 .await
                 .map_err(ssr::internal)?
-                .ok_or_else(not_found)
+                .ok_or_else(|| not_found(&code))
         }
         .await,
     )
@@ -149,7 +143,7 @@ pub async fn reveal_personal_value(
     field: SensitiveField,
 ) -> Result<String, AppError> {
     use super::ssr;
-    use crate::domain::{ArchiveCode, Right};
+    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request.answer(
@@ -158,20 +152,37 @@ pub async fn reveal_personal_value(
             caller.require(Right::RevealPersonalData)?;
 
             let store = request.store()?;
-            let not_found = || AppError::NotFound(format!("档案 {}", code.trim()));
-            let code = ArchiveCode::parse(store.scheme(), &code).map_err(|_| not_found())?;
-            if !caller.scope().contains(code.region().as_str()) {
-                return Err(not_found());
-            }
+            let code = visible_code(store, &caller, &code)?;
 
             let value = store
                 .reveal(&code, field, caller.username())
                 .await
                 .map_err(ssr::internal)?
-                .ok_or_else(not_found)?;
+                .ok_or_else(|| not_found(&code))?;
             tracing::info!(customer.code = %code, customer.field = field.key(), "value revealed");
             Ok(value)
         }
         .await,
     )
+}
+
+/// The archive code a caller typed, if it names a file inside their regions.
+/// Outside them a file is as good as absent: not even its existence shows.
+#[cfg(feature = "ssr")]
+fn visible_code(
+    store: &crate::store::Store,
+    caller: &super::caller::Caller,
+    typed: &str,
+) -> Result<crate::domain::ArchiveCode, AppError> {
+    let code = crate::domain::ArchiveCode::parse(store.scheme(), typed)
+        .map_err(|_| not_found(&typed.trim()))?;
+    if !caller.scope().contains(code.region().as_str()) {
+        return Err(not_found(&code));
+    }
+    Ok(code)
+}
+
+#[cfg(feature = "ssr")]
+fn not_found(code: &impl std::fmt::Display) -> AppError {
+    AppError::NotFound(format!("档案 {code}"))
 }

@@ -162,10 +162,7 @@ pub async fn create_user(form: UserForm) -> Result<(), AppError> {
                 .await
                 .map_err(ssr::internal)?;
             if !created {
-                return Err(AppError::Invalid(vec![FieldError {
-                    field: Field::Username,
-                    message: "该用户名已被使用".to_string(),
-                }]));
+                return Err(AppError::field(Field::Username, "该用户名已被使用"));
             }
             tracing::info!(user.role = user.role.key(), "account created");
             Ok(())
@@ -233,12 +230,7 @@ pub async fn reset_password(username: String, password: String) -> Result<(), Ap
                 .auth
                 .password
                 .check(&password, username.as_str())
-                .map_err(|message| {
-                    AppError::Invalid(vec![FieldError {
-                        field: Field::Password,
-                        message,
-                    }])
-                })?;
+                .map_err(|message| AppError::field(Field::Password, message))?;
 
             let store = request.store()?;
             let hash = passwords::hash(password)

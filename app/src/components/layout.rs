@@ -29,7 +29,9 @@ pub fn SignedInLayout() -> impl IntoView {
     let location = use_location();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"正在载入…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let path = location.pathname.get_untracked();
                 match user.await {
@@ -42,12 +44,20 @@ pub fn SignedInLayout() -> impl IntoView {
                     }
                     Ok(None) => {
                         let search = location.search.get_untracked();
-                        let next = if search.is_empty() { path } else { format!("{path}?{search}") };
+                        let next = if search.is_empty() {
+                            path
+                        } else {
+                            format!("{path}?{search}")
+                        };
                         let target = format!("/login?next={}", crate::pages::url_escape(&next));
                         view! { <Redirect path=target /> }.into_any()
                     }
                     Err(error) => {
-                        view! { <div class="banner error" role="alert">{error.to_string()}</div> }
+                        view! {
+                            <div class="banner error" role="alert">
+                                {error.to_string()}
+                            </div>
+                        }
                             .into_any()
                     }
                 }
@@ -72,7 +82,9 @@ fn Frame(user: CurrentUser) -> impl IntoView {
         .collect();
 
     view! {
-        <a class="skip-link" href="#main">"跳到正文"</a>
+        <a class="skip-link" href="#main">
+            "跳到正文"
+        </a>
         <header class="app-bar">
             <a class="brand" href="/">
                 <img src="/icons/icon.svg" alt="" width="32" height="32" />
@@ -84,8 +96,16 @@ fn Frame(user: CurrentUser) -> impl IntoView {
                     {user.display_name.clone()}
                     <small>{user.role.label()}</small>
                 </span>
-                <a class="bar-link" href=PASSWORD_PAGE>"修改密码"</a>
-                <button type="button" class="bar-link" on:click=move |_| { leave.dispatch(()); }>
+                <a class="bar-link" href=PASSWORD_PAGE>
+                    "修改密码"
+                </a>
+                <button
+                    type="button"
+                    class="bar-link"
+                    on:click=move |_| {
+                        leave.dispatch(());
+                    }
+                >
                     "退出"
                 </button>
             </div>
@@ -98,7 +118,9 @@ fn Frame(user: CurrentUser) -> impl IntoView {
                         view! {
                             <li>
                                 <A href=href exact=true>
-                                    <span class="nav-mark" aria-hidden="true">{mark}</span>
+                                    <span class="nav-mark" aria-hidden="true">
+                                        {mark}
+                                    </span>
                                     <span class="nav-label">{label}</span>
                                 </A>
                             </li>

@@ -17,15 +17,21 @@ pub fn CustomerPage() -> impl IntoView {
     view! {
         <Title text=code />
         <Breadcrumbs trail=vec![("档案查询", "/customers")] current=Signal::derive(code) />
-        <Suspense fallback=|| view! { <p class="loading">"正在读取档案…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"正在读取档案…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match customer.await {
                     Ok(customer) => view! { <CustomerFile customer /> }.into_any(),
                     Err(error) => {
                         view! {
                             <h1>"档案详情"</h1>
-                            <div class="banner error" role="alert">{error.to_string()}</div>
-                            <a class="button" href="/customers">"返回档案查询"</a>
+                            <div class="banner error" role="alert">
+                                {error.to_string()}
+                            </div>
+                            <a class="button" href="/customers">
+                                "返回档案查询"
+                            </a>
                         }
                             .into_any()
                     }
@@ -68,8 +74,7 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
         <header class="file-header">
             <h1>{customer.name}</h1>
             <p class="archive-code">
-                "档案编号 "
-                <strong data-testid="archive-code">{customer.code}</strong>
+                "档案编号 " <strong data-testid="archive-code">{customer.code}</strong>
             </p>
         </header>
         <section class="card" aria-labelledby="facts-title">
@@ -136,16 +141,19 @@ fn SensitiveFact(
             <dt>{field.label()}</dt>
             <dd>
                 <span data-testid=format!("fact-{}", field.key())>{value}</span>
-                {may_reveal.then(|| view! {
-                    <button
-                        type="button"
-                        class="button small reveal"
-                        aria-label=format!("显示完整{}", field.label())
-                        on:click=toggle
-                    >
-                        {move || if shown.get() { "隐藏" } else { "显示" }}
-                    </button>
-                })}
+                {may_reveal
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button small reveal"
+                                aria-label=format!("显示完整{}", field.label())
+                                on:click=toggle
+                            >
+                                {move || if shown.get() { "隐藏" } else { "显示" }}
+                            </button>
+                        }
+                    })}
                 {move || refusal().map(|m| view! { <span class="field-error">{m}</span> })}
             </dd>
         </div>

@@ -8,12 +8,16 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="首页" />
         <h1>"农档 · 合作社客户档案"</h1>
-        <p class="lead">"一户一档：从建档、核对到查询，每一份客户档案都完整可信。"</p>
+        <p class="lead">
+            "一户一档：从建档、核对到查询，每一份客户档案都完整可信。"
+        </p>
         <form class="quick-search" method="get" action="/customers" role="search">
             <label for="home-q">"查找档案"</label>
             <div class="inline">
                 <input id="home-q" name="q" type="search" placeholder="档案编号或姓名" />
-                <button type="submit" class="button primary">"查询"</button>
+                <button type="submit" class="button primary">
+                    "查询"
+                </button>
             </div>
         </form>
         <div class="tiles">

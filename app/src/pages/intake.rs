@@ -18,7 +18,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::customers::intake_customer;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::field::FormField;
+use crate::components::field::{FormField, error_of};
 use crate::components::form::{self as form_io, focus_first_error};
 use crate::domain::time_fmt::today_cst;
 use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
@@ -92,15 +92,7 @@ pub fn IntakePage() -> impl IntoView {
         errors.set(Vec::new());
     };
 
-    let error_for = move |field: Field| {
-        Signal::derive(move || {
-            errors.with(|list| {
-                list.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
-            })
-        })
-    };
+    let error_for = move |field: Field| error_of(errors, field);
     let banner = move || match submit.value().get() {
         Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
         Some(Err(other)) => Some(other.to_string()),
@@ -114,7 +106,16 @@ pub fn IntakePage() -> impl IntoView {
             <span class="required">"*"</span>
             " 为必填项。填写内容会自动暂存在本页，刷新或断网不会丢失；退出登录时清除。"
         </p>
-        {move || banner().map(|message| view! { <div class="banner error" role="alert">{message}</div> })}
+        {move || {
+            banner()
+                .map(|message| {
+                    view! {
+                        <div class="banner error" role="alert">
+                            {message}
+                        </div>
+                    }
+                })
+        }}
         {move || {
             let count = errors.with(Vec::len);
             (count > 0)
@@ -138,7 +139,12 @@ pub fn IntakePage() -> impl IntoView {
         >
             <fieldset>
                 <legend>"基本信息"</legend>
-                <FormField label="客户类别" name="group" required=true error=error_for(Field::Group)>
+                <FormField
+                    label="客户类别"
+                    name="group"
+                    required=true
+                    error=error_for(Field::Group)
+                >
                     <select id="group" name="group" aria-describedby="group-error" required>
                         <option value="">"请选择"</option>
                         {CustomerGroup::ALL
@@ -147,7 +153,12 @@ pub fn IntakePage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </FormField>
-                <FormField label="姓名/单位名称" name="name" required=true error=error_for(Field::Name)>
+                <FormField
+                    label="姓名/单位名称"
+                    name="name"
+                    required=true
+                    error=error_for(Field::Name)
+                >
                     <input
                         id="name"
                         name="name"
@@ -178,7 +189,12 @@ pub fn IntakePage() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"证件"</legend>
-                <FormField label="证件类型" name="id_kind" required=true error=error_for(Field::IdKind)>
+                <FormField
+                    label="证件类型"
+                    name="id_kind"
+                    required=true
+                    error=error_for(Field::IdKind)
+                >
                     <select id="id_kind" name="id_kind" aria-describedby="id_kind-error" required>
                         <option value="">"请选择"</option>
                         {IdKind::ALL
@@ -187,7 +203,12 @@ pub fn IntakePage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </FormField>
-                <FormField label="证件号码" name="id_number" required=true error=error_for(Field::IdNumber)>
+                <FormField
+                    label="证件号码"
+                    name="id_number"
+                    required=true
+                    error=error_for(Field::IdNumber)
+                >
                     <input
                         id="id_number"
                         name="id_number"
@@ -254,7 +275,9 @@ pub fn IntakePage() -> impl IntoView {
                 >
                     {move || if submit.pending().get() { "提交中…" } else { "提交" }}
                 </button>
-                <button type="reset" class="button">"重置"</button>
+                <button type="reset" class="button">
+                    "重置"
+                </button>
             </div>
         </form>
     }

@@ -48,11 +48,33 @@ pub fn LoginPage() -> impl IntoView {
                     <img src="/icons/icon.svg" alt="" width="48" height="48" />
                     <h1>"农档 · 合作社客户档案"</h1>
                 </div>
-                {move || refusal().map(|message| view! { <div class="banner error" role="alert">{message}</div> })}
+                {move || {
+                    refusal()
+                        .map(|message| {
+                            view! {
+                                <div class="banner error" role="alert">
+                                    {message}
+                                </div>
+                            }
+                        })
+                }}
                 <label for="username">"用户名"</label>
-                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required />
+                <input
+                    id="username"
+                    name="username"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    required
+                />
                 <label for="password">"密码"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                />
                 <button
                     type="submit"
                     class="button primary"

@@ -15,6 +15,8 @@ pub fn NotFound() -> impl IntoView {
         <Title text="页面不存在" />
         <h1>"页面不存在"</h1>
         <p>"您访问的地址不存在，请检查地址或从左侧导航进入。"</p>
-        <a class="button" href="/">"返回首页"</a>
+        <a class="button" href="/">
+            "返回首页"
+        </a>
     }
 }

@@ -51,16 +51,26 @@ pub fn SearchPage() -> impl IntoView {
                 />
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">"查询"</button>
-                <a class="button" href="/customers">"重置"</a>
+                <button type="submit" class="button primary">
+                    "查询"
+                </button>
+                <a class="button" href="/customers">
+                    "重置"
+                </a>
             </div>
         </Form>
-        <Transition fallback=|| view! { <p class="loading">"正在查询…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"正在查询…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match results.await {
                     Ok(found) => view! { <ResultTable found text=text() /> }.into_any(),
                     Err(error) => {
-                        view! { <div class="banner error" role="alert">{error.to_string()}</div> }
+                        view! {
+                            <div class="banner error" role="alert">
+                                {error.to_string()}
+                            </div>
+                        }
                             .into_any()
                     }
                 }
@@ -105,7 +115,10 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>
-                                        <a href=format!("/customers/{}", row.code)>{row.code.clone()}</a>
+                                        <a href=format!(
+                                            "/customers/{}",
+                                            row.code,
+                                        )>{row.code.clone()}</a>
                                     </td>
                                     <td>{row.name}</td>
                                     <td>{row.group.label()}</td>
@@ -120,8 +133,22 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
         <nav class="pagination" aria-label="分页">
             <span class="total">{format!("共 {} 条", found.total)}</span>
             <span>{format!("每页 {} 条 · 第 {page} / {pages} 页", found.page_size)}</span>
-            {(page > 1).then(|| view! { <a class="button" href=link(page - 1)>"上一页"</a> })}
-            {(page < pages).then(|| view! { <a class="button" href=link(page + 1)>"下一页"</a> })}
+            {(page > 1)
+                .then(|| {
+                    view! {
+                        <a class="button" href=link(page - 1)>
+                            "上一页"
+                        </a>
+                    }
+                })}
+            {(page < pages)
+                .then(|| {
+                    view! {
+                        <a class="button" href=link(page + 1)>
+                            "下一页"
+                        </a>
+                    }
+                })}
         </nav>
     }
     .into_any()

@@ -7,7 +7,7 @@ use crate::api::users::{
     UserForm, UserSummary, create_user, list_users, reset_password, update_user,
 };
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::field::FormField;
+use crate::components::field::{FormField, error_of};
 use crate::components::form::{checked, focus_first_error, set_checked, set_text, text};
 use crate::domain::{Field, FieldError, Role};
 use crate::error::AppError;
@@ -109,67 +109,77 @@ pub fn UsersPage() -> impl IntoView {
         }
     };
 
-    let error_for = move |field: Field| {
-        Signal::derive(move || {
-            errors.with(|list| {
-                list.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
-            })
-        })
-    };
+    let error_for = move |field: Field| error_of(errors, field);
 
     view! {
         <Title text="用户管理" />
         <Breadcrumbs current="用户管理".to_string() />
         <h1>"用户管理"</h1>
-        {move || notice.get().map(|n| match n {
-            Ok(message) => view! { <div class="banner success" role="status">{message}</div> }.into_any(),
-            Err(message) => view! { <div class="banner error" role="alert">{message}</div> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        {move || {
+            notice
+                .get()
+                .map(|n| match n {
+                    Ok(message) => {
+                        view! {
+                            <div class="banner success" role="status">
+                                {message}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(message) => {
+                        view! {
+                            <div class="banner error" role="alert">
+                                {message}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                })
+        }}
+        <Transition fallback=|| {
+            view! { <p class="loading">"正在载入…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match users.await {
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="data-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"用户名"</th>
-                                        <th scope="col">"姓名"</th>
-                                        <th scope="col">"角色"</th>
-                                        <th scope="col">"负责地区"</th>
-                                        <th scope="col">"状态"</th>
-                                        <th scope="col">"创建时间"</th>
-                                        <th scope="col">"操作"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|user| {
-                                        let status = if user.disabled { "已停用" } else if user.locked { "已锁定" } else { "启用" };
-                                        let regions = if user.regions.is_empty() { "全部".to_string() } else { user.regions.join("、") };
-                                        let for_edit = user.clone();
-                                        let name = user.username.clone();
-                                        view! {
-                                            <tr>
-                                                <td>{user.username.clone()}</td>
-                                                <td>{user.display_name.clone()}</td>
-                                                <td>{user.role.label()}</td>
-                                                <td>{if user.role.is_region_scoped() { regions } else { "全部".to_string() }}</td>
-                                                <td>{status}</td>
-                                                <td>{user.created_at.clone()}</td>
-                                                <td class="row-actions">
-                                                    <button type="button" class="button small" on:click=move |_| start_edit(for_edit.clone())>"编辑"</button>
-                                                    <button type="button" class="button small" on:click=move |_| ask_reset(name.clone())>"重置密码"</button>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(error) => view! { <div class="banner error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Ok(list) => {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"用户名"</th>
+                                            <th scope="col">"姓名"</th>
+                                            <th scope="col">"角色"</th>
+                                            <th scope="col">"负责地区"</th>
+                                            <th scope="col">"状态"</th>
+                                            <th scope="col">"创建时间"</th>
+                                            <th scope="col">"操作"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|user| {
+                                                view! {
+                                                    <UserRow user on_edit=start_edit on_reset=ask_reset />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <div class="banner error" role="alert">
+                                {error.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -177,16 +187,45 @@ pub fn UsersPage() -> impl IntoView {
         <form class="user-form" node_ref=form_ref method="post" novalidate=true on:submit=on_submit>
             <fieldset>
                 <legend>"账户"</legend>
-                <FormField label="用户名" name="username" required=true error=error_for(Field::Username)>
-                    <input id="username" name="username" type="text" autocomplete="off" autocapitalize="none" aria-describedby="username-error" readonly=move || editing.get().is_some() required />
+                <FormField
+                    label="用户名"
+                    name="username"
+                    required=true
+                    error=error_for(Field::Username)
+                >
+                    <input
+                        id="username"
+                        name="username"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="none"
+                        aria-describedby="username-error"
+                        readonly=move || editing.get().is_some()
+                        required
+                    />
                 </FormField>
-                <FormField label="姓名" name="display_name" required=true error=error_for(Field::DisplayName)>
-                    <input id="display_name" name="display_name" type="text" autocomplete="off" aria-describedby="display_name-error" required />
+                <FormField
+                    label="姓名"
+                    name="display_name"
+                    required=true
+                    error=error_for(Field::DisplayName)
+                >
+                    <input
+                        id="display_name"
+                        name="display_name"
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby="display_name-error"
+                        required
+                    />
                 </FormField>
                 <FormField label="角色" name="role" required=true error=error_for(Field::Role)>
                     <select id="role" name="role" aria-describedby="role-error" required>
                         <option value="">"请选择"</option>
-                        {Role::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| view! { <option value=r.key()>{r.label()}</option> })
+                            .collect_view()}
                     </select>
                 </FormField>
                 <FormField
@@ -195,11 +234,31 @@ pub fn UsersPage() -> impl IntoView {
                     hint="业务员、负责人必填：地区码，多个用空格分隔，如 510100 510104"
                     error=error_for(Field::Regions)
                 >
-                    <input id="regions" name="regions" type="text" inputmode="numeric" autocomplete="off" aria-describedby="regions-error" />
+                    <input
+                        id="regions"
+                        name="regions"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        aria-describedby="regions-error"
+                    />
                 </FormField>
                 <div hidden=move || editing.get().is_some()>
-                    <FormField label="初始密码" name="password" required=true hint="用户首次登录后须修改" error=error_for(Field::Password)>
-                        <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-error" required />
+                    <FormField
+                        label="初始密码"
+                        name="password"
+                        required=true
+                        hint="用户首次登录后须修改"
+                        error=error_for(Field::Password)
+                    >
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="new-password"
+                            aria-describedby="password-error"
+                            required
+                        />
                     </FormField>
                 </div>
                 <div hidden=move || editing.get().is_none()>
@@ -213,9 +272,56 @@ pub fn UsersPage() -> impl IntoView {
                 </div>
             </fieldset>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>"确定"</button>
-                <button type="button" class="button" on:click=cancel_edit>"取消"</button>
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    "确定"
+                </button>
+                <button type="button" class="button" on:click=cancel_edit>
+                    "取消"
+                </button>
             </div>
         </form>
+    }
+}
+
+/// One account in the table, with its actions.
+#[component]
+fn UserRow(
+    user: UserSummary,
+    on_edit: impl Fn(UserSummary) + Copy + Send + Sync + 'static,
+    on_reset: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let status = match (user.disabled, user.locked) {
+        (true, _) => "已停用",
+        (false, true) => "已锁定",
+        (false, false) => "启用",
+    };
+    let regions = match (user.role.is_region_scoped(), user.regions.is_empty()) {
+        (false, _) => "全部".to_string(),
+        (true, true) => "无".to_string(),
+        (true, false) => user.regions.join("、"),
+    };
+    let (for_edit, name) = (user.clone(), user.username.clone());
+
+    view! {
+        <tr>
+            <td>{user.username}</td>
+            <td>{user.display_name}</td>
+            <td>{user.role.label()}</td>
+            <td>{regions}</td>
+            <td>{status}</td>
+            <td>{user.created_at}</td>
+            <td class="row-actions">
+                <button
+                    type="button"
+                    class="button small"
+                    on:click=move |_| on_edit(for_edit.clone())
+                >
+                    "编辑"
+                </button>
+                <button type="button" class="button small" on:click=move |_| on_reset(name.clone())>
+                    "重置密码"
+                </button>
+            </td>
+        </tr>
     }
 }

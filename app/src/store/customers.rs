@@ -264,7 +264,8 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<SearchPage, StoreError> {
-        let text_match = "(string::starts_with(code, $code_prefix) OR string::contains(name, $text) \
+        let text_match = "(string::starts_with(code, $code_prefix) \
+             OR string::contains(name, $text) \
              OR phone_index = $phone_index OR id_number_index = $id_number_index)";
         let (scope_match, scope_values) = scope_condition(scope);
         let condition = format!("{text_match} AND {scope_match}");
