@@ -79,3 +79,23 @@ test("a half-typed form survives a reload as a draft", async ({ page }) => {
   await expect(page.getByLabel("联系电话")).toHaveValue("13900001111");
   await page.getByRole("button", { name: "重置" }).click();
 });
+
+test("a region is chosen by tapping through the levels or by typing its name", async ({ page }) => {
+  await openReady(page, "/intake");
+
+  await page.getByLabel("省级").selectOption({ label: "四川省" });
+  await page.getByLabel("地级").selectOption({ label: "成都市" });
+  await page.getByLabel("县级").selectOption({ label: "武侯区" });
+  await expect(page.getByLabel("地区码")).toHaveValue("510107");
+  await expect(page.getByTestId("region-name")).toHaveText("四川省 成都市 武侯区");
+
+  await page.getByLabel("按名称查找地区").fill("锦江");
+  await page.getByRole("button", { name: "四川省 成都市 锦江区 510104" }).click();
+  await expect(page.getByLabel("地区码")).toHaveValue("510104");
+  await expect(page.getByTestId("region-name")).toHaveText("四川省 成都市 锦江区");
+
+  await page.getByLabel("地区码").fill("510199");
+  await page.getByRole("button", { name: "提交" }).click();
+  await expect(page.locator("#region-error")).toContainText("不在现行行政区划代码表中");
+  await page.getByRole("button", { name: "重置" }).click();
+});

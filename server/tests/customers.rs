@@ -24,7 +24,7 @@ async fn a_filed_customer_reads_back_with_every_field() {
     assert_eq!(file["id_kind"], json!("resident_id"));
     assert_eq!(file["id_number"], json!("110***********002X"));
     assert_eq!(file["region"], json!("510104"));
-    assert_eq!(file["region_name"], json!("四川省"));
+    assert_eq!(file["region_name"], json!("四川省 成都市 锦江区"));
     assert_eq!(file["address"], json!("锦江区三圣街道红砂村 3 组"));
     assert_eq!(file["land_area"], json!(1250));
     assert_eq!(file["status"], json!("active"));

@@ -4,3 +4,4 @@ pub mod breadcrumbs;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod region_picker;

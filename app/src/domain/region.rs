@@ -1,51 +1,16 @@
-//! Administrative divisions (GB/T 2260): six-digit region codes.
+//! Administrative divisions (GB/T 2260): six-digit region codes, checked
+//! against the code table shipped in `public/data/regions.tsv` (province,
+//! prefecture and county levels; see the README for its source and date).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-/// Province-level divisions of GB/T 2260, the first two digits of every
-/// region code.
-const PROVINCES: [(&str, &str); 34] = [
-    ("11", "北京市"),
-    ("12", "天津市"),
-    ("13", "河北省"),
-    ("14", "山西省"),
-    ("15", "内蒙古自治区"),
-    ("21", "辽宁省"),
-    ("22", "吉林省"),
-    ("23", "黑龙江省"),
-    ("31", "上海市"),
-    ("32", "江苏省"),
-    ("33", "浙江省"),
-    ("34", "安徽省"),
-    ("35", "福建省"),
-    ("36", "江西省"),
-    ("37", "山东省"),
-    ("41", "河南省"),
-    ("42", "湖北省"),
-    ("43", "湖南省"),
-    ("44", "广东省"),
-    ("45", "广西壮族自治区"),
-    ("46", "海南省"),
-    ("50", "重庆市"),
-    ("51", "四川省"),
-    ("52", "贵州省"),
-    ("53", "云南省"),
-    ("54", "西藏自治区"),
-    ("61", "陕西省"),
-    ("62", "甘肃省"),
-    ("63", "青海省"),
-    ("64", "宁夏回族自治区"),
-    ("65", "新疆维吾尔自治区"),
-    ("71", "台湾省"),
-    ("81", "香港特别行政区"),
-    ("82", "澳门特别行政区"),
-];
+/// The code table, compiled into both the server and the browser bundle.
+const TABLE: &str = include_str!("../../../public/data/regions.tsv");
 
-/// A six-digit GB/T 2260 region code.
-///
-// Limitation: only the province part is checked against the standard, so a
-// well-formed code of a county that does not exist is accepted. The full code
-// table (down to townships) comes with the complete customer file.
+/// A six-digit GB/T 2260 code that names a current division.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RegionCode(String);
 
@@ -54,10 +19,17 @@ pub struct RegionCode(String);
 pub enum RegionError {
     #[error("请填写地区码")]
     Empty,
-    #[error("地区码应为 6 位数字，例如 510104")]
+    #[error("地区码应为 6 位数字，例如 510104（四川省成都市锦江区）")]
     Shape,
-    #[error("地区码的前两位不是有效的省级代码")]
-    UnknownProvince,
+    #[error("地区码 {0} 不在现行行政区划代码表中，请用地区选择器按名称选择")]
+    Unknown(String),
+}
+
+/// One division of the table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Division {
+    pub code: String,
+    pub name: String,
 }
 
 impl RegionCode {
@@ -69,8 +41,8 @@ impl RegionCode {
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
             return Err(RegionError::Shape);
         }
-        if province_name(&code[..2]).is_none() {
-            return Err(RegionError::UnknownProvince);
+        if !table().names.contains_key(code) {
+            return Err(RegionError::Unknown(code.to_string()));
         }
         Ok(Self(code.to_string()))
     }
@@ -93,17 +65,120 @@ impl RegionCode {
         }
     }
 
-    /// The name shown beside the code.
+    /// The full name, from the province down: `四川省 成都市 锦江区`.
     pub fn display_name(&self) -> String {
-        province_name(&self.0[..2]).unwrap_or_default().to_string()
+        full_name(&self.0)
     }
 }
 
-fn province_name(prefix: &str) -> Option<&'static str> {
-    PROVINCES
+/// The full name of any six-digit code in the table, or empty.
+pub fn full_name(code: &str) -> String {
+    let table = table();
+    if code.len() != 6 {
+        return String::new();
+    }
+    let levels = [
+        format!("{}0000", &code[..2]),
+        format!("{}00", &code[..4]),
+        code.to_string(),
+    ];
+    let mut parts: Vec<&str> = Vec::new();
+    for level in &levels {
+        if let Some(name) = table.names.get(level.as_str()) {
+            // Groupings such as 省直辖县级行政区划 are not part of an address.
+            if !name.contains('-') && parts.last() != Some(&name.as_str()) {
+                parts.push(name);
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// The provinces, in code order.
+pub fn provinces() -> Vec<Division> {
+    table().divisions(|code| code.ends_with("0000"))
+}
+
+/// What lies directly under a province (its prefecture-level divisions, or
+/// for municipalities their districts) or under a prefecture (its counties).
+pub fn children(parent: &str) -> Vec<Division> {
+    let table = table();
+    if parent.len() != 6 {
+        return Vec::new();
+    }
+    if parent.ends_with("0000") {
+        let province = &parent[..2];
+        table.divisions(|code| {
+            let in_province = code.starts_with(province) && code != parent;
+            let is_city = code.ends_with("00");
+            // A county is listed under its province when no prefecture
+            // record groups it (Beijing, Shanghai, Tianjin, Chongqing).
+            let city_missing = !table
+                .names
+                .contains_key(format!("{}00", &code[..4]).as_str());
+            in_province && (is_city || city_missing)
+        })
+    } else if parent.ends_with("00") {
+        let city = &parent[..4];
+        table.divisions(|code| code.starts_with(city) && code != parent)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Divisions whose name contains `text`, with their full names, best first:
+/// at most `limit` of them.
+pub fn search(text: &str, limit: usize) -> Vec<Division> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let table = table();
+    let mut found: Vec<(usize, &str)> = table
+        .names
         .iter()
-        .find(|(code, _)| *code == prefix)
-        .map(|(_, name)| *name)
+        .filter(|(code, name)| name.contains(text) || code.starts_with(text))
+        .map(|(code, name)| (usize::from(!name.starts_with(text)), code.as_str()))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .take(limit)
+        .map(|(_, code)| Division {
+            code: code.to_string(),
+            name: full_name(code),
+        })
+        .collect()
+}
+
+struct Table {
+    names: BTreeMap<String, String>,
+}
+
+impl Table {
+    fn divisions(&self, keep: impl Fn(&str) -> bool) -> Vec<Division> {
+        self.names
+            .iter()
+            .filter(|(code, _)| keep(code))
+            .map(|(code, name)| Division {
+                code: code.clone(),
+                name: name.rsplit('-').next().unwrap_or(name).to_string(),
+            })
+            .collect()
+    }
+}
+
+fn table() -> &'static Table {
+    static TABLE_PARSED: OnceLock<Table> = OnceLock::new();
+    TABLE_PARSED.get_or_init(|| {
+        let names = TABLE
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(code, name)| (code.to_string(), name.to_string()))
+            .collect();
+        Table { names }
+    })
 }
 
 #[cfg(test)]
@@ -111,10 +186,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_county_code_of_a_known_province_is_accepted() {
+    fn a_current_county_code_is_accepted_with_its_full_name() {
         let code = RegionCode::parse(" 510104 ").expect("valid");
         assert_eq!(code.as_str(), "510104");
-        assert_eq!(code.display_name(), "四川省");
+        assert_eq!(code.display_name(), "四川省 成都市 锦江区");
+        assert_eq!(
+            RegionCode::parse("110105").expect("valid").display_name(),
+            "北京市 朝阳区"
+        );
+        assert_eq!(
+            RegionCode::parse("429004").expect("valid").display_name(),
+            "湖北省 仙桃市"
+        );
+    }
+
+    #[test]
+    fn codes_of_the_wrong_shape_or_not_in_the_table_are_rejected() {
+        assert_eq!(RegionCode::parse(""), Err(RegionError::Empty));
+        assert_eq!(RegionCode::parse("51010"), Err(RegionError::Shape));
+        assert_eq!(RegionCode::parse("51010a"), Err(RegionError::Shape));
+        assert_eq!(
+            RegionCode::parse("990101"),
+            Err(RegionError::Unknown("990101".into()))
+        );
+        assert_eq!(
+            RegionCode::parse("510199"),
+            Err(RegionError::Unknown("510199".into()))
+        );
     }
 
     #[test]
@@ -131,13 +229,35 @@ mod tests {
     }
 
     #[test]
-    fn codes_of_the_wrong_shape_or_province_are_rejected() {
-        assert_eq!(RegionCode::parse(""), Err(RegionError::Empty));
-        assert_eq!(RegionCode::parse("51010"), Err(RegionError::Shape));
-        assert_eq!(RegionCode::parse("51010a"), Err(RegionError::Shape));
-        assert_eq!(
-            RegionCode::parse("990101"),
-            Err(RegionError::UnknownProvince)
+    fn the_table_is_walked_level_by_level() {
+        assert_eq!(provinces().len(), 34);
+        let sichuan = children("510000");
+        assert!(
+            sichuan
+                .iter()
+                .any(|d| d.code == "510100" && d.name == "成都市")
         );
+        assert!(sichuan.iter().all(|d| d.code.ends_with("00")));
+        let chengdu = children("510100");
+        assert!(
+            chengdu
+                .iter()
+                .any(|d| d.code == "510104" && d.name == "锦江区")
+        );
+        assert!(children("510104").is_empty());
+        // Municipalities list their districts directly.
+        assert!(children("110000").iter().any(|d| d.code == "110105"));
+    }
+
+    #[test]
+    fn divisions_are_found_by_part_of_their_name() {
+        let found = search("锦江", 5);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.code == "510104" && d.name == "四川省 成都市 锦江区")
+        );
+        assert!(search("", 5).is_empty());
+        assert_eq!(search("区", 3).len(), 3);
     }
 }

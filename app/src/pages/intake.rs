@@ -20,6 +20,8 @@ use crate::api::customers::intake_customer;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::field::{FormField, error_of};
 use crate::components::form::{self as form_io, focus_first_error};
+use crate::components::region_picker::RegionPicker;
+use crate::domain::region;
 use crate::domain::time_fmt::today_cst;
 use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
 use crate::error::AppError;
@@ -31,6 +33,7 @@ const DRAFT_KEY: &str = "nongdang.intake.draft";
 pub fn IntakePage() -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let region_name = RwSignal::new(String::new());
     let interactive = RwSignal::new(false);
     let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
 
@@ -39,6 +42,7 @@ pub fn IntakePage() -> impl IntoView {
         interactive.set(true);
         if let Ok(draft) = SessionStorage::get::<IntakeForm>(DRAFT_KEY) {
             fill_form(&form, &draft);
+            region_name.set(region::full_name(draft.region.trim()));
         }
     });
 
@@ -73,6 +77,7 @@ pub fn IntakePage() -> impl IntoView {
         let Some(form) = form_ref.get() else { return };
         let typed = read_form(&form);
         let _ = SessionStorage::set(DRAFT_KEY, &typed);
+        region_name.set(region::full_name(typed.region.trim()));
         if errors.with(Vec::is_empty) {
             return;
         }
@@ -227,7 +232,7 @@ pub fn IntakePage() -> impl IntoView {
                     label="地区码"
                     name="region"
                     required=true
-                    hint="6 位行政区划代码（GB/T 2260），如 510104"
+                    hint="6 位行政区划代码，可直接输入，或在下方按省市县选择、按地名查找"
                     error=error_for(Field::Region)
                 >
                     <input
@@ -237,9 +242,13 @@ pub fn IntakePage() -> impl IntoView {
                         inputmode="numeric"
                         maxlength="6"
                         autocomplete="off"
-                        aria-describedby="region-error"
+                        aria-describedby="region-error region-name"
                         required
                     />
+                    <p id="region-name" class="region-name" data-testid="region-name">
+                        {move || region_name.get()}
+                    </p>
+                    <RegionPicker form=form_ref control="region" />
                 </FormField>
                 <FormField label="详细地址" name="address" error=error_for(Field::Address)>
                     <input
