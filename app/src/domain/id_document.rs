@@ -223,6 +223,59 @@ mod tests {
     }
 
     #[test]
+    fn every_single_digit_change_and_adjacent_swap_of_a_valid_id_is_rejected() {
+        let valid = "11010519491231002X";
+        assert!(IdDocument::parse(IdKind::ResidentId, valid, TODAY).is_ok());
+        let digits: Vec<char> = valid.chars().collect();
+
+        for position in 0..digits.len() {
+            for replacement in "0123456789X".chars() {
+                let mut changed = digits.clone();
+                if changed[position] == replacement || (position < 17 && replacement == 'X') {
+                    continue;
+                }
+                changed[position] = replacement;
+                let changed: String = changed.into_iter().collect();
+                assert!(
+                    IdDocument::parse(IdKind::ResidentId, &changed, TODAY).is_err(),
+                    "{changed} was accepted"
+                );
+            }
+        }
+        for position in 0..16 {
+            let mut swapped = digits.clone();
+            if swapped[position] == swapped[position + 1] {
+                continue;
+            }
+            swapped.swap(position, position + 1);
+            let swapped: String = swapped.into_iter().collect();
+            assert!(
+                IdDocument::parse(IdKind::ResidentId, &swapped, TODAY).is_err(),
+                "{swapped} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn every_single_character_change_of_a_valid_credit_code_is_rejected() {
+        let valid: Vec<char> = "91350100M000100Y43".chars().collect();
+        for position in 0..valid.len() {
+            for replacement in "0123456789ABCDEFGHJKLMNPQRTUWXY".chars() {
+                let mut changed = valid.clone();
+                if changed[position] == replacement {
+                    continue;
+                }
+                changed[position] = replacement;
+                let changed: String = changed.into_iter().collect();
+                assert!(
+                    IdDocument::parse(IdKind::CreditCode, &changed, TODAY).is_err(),
+                    "{changed} was accepted"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_credit_code_with_its_check_character_is_accepted_and_a_changed_one_is_not() {
         let valid = "91350100M000100Y43";
         assert!(IdDocument::parse(IdKind::CreditCode, valid, TODAY).is_ok());
