@@ -52,6 +52,8 @@ test("an empty name is shown next to its field and the other values stay typed",
   await expect(page.getByLabel("地区码")).toHaveValue("510104");
   await expect(page.getByLabel("土地面积（亩）")).toHaveValue("12.5");
   await expect(page.getByLabel("客户类别")).toHaveValue("farmer");
+  // What the ID number tells is shown as it is typed.
+  await expect(page.getByTestId("id-facts")).toHaveText("出生日期 1949-12-31 · 女");
 
   // Mending the field lets its error go.
   await page.getByLabel("姓名/单位名称").fill(uniqueName("钱"));

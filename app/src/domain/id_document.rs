@@ -61,6 +61,8 @@ pub enum IdError {
     ResidentBirthInFuture,
     #[error("身份证号码校验位不正确，请核对每一位数字")]
     ResidentCheckDigit,
+    #[error("身份证号码前两位不是有效的省级地区码，请核对")]
+    ResidentRegion,
     #[error("证书编号应为 6–30 位字母、数字或短横线")]
     CertificateShape,
     #[error("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）")]
@@ -93,6 +95,37 @@ impl IdDocument {
         self.kind
     }
 
+    /// Birth date and sex of a resident identity card (GB 11643: digits 7–14
+    /// and the parity of digit 17).
+    pub fn birth_and_sex(&self) -> Option<(Date, Sex)> {
+        if self.kind != IdKind::ResidentId {
+            return None;
+        }
+        let digit = |range: std::ops::Range<usize>| self.number[range].parse::<u32>().ok();
+        let month = Month::try_from(digit(10..12)? as u8).ok()?;
+        let birth =
+            Date::from_calendar_date(digit(6..10)? as i32, month, digit(12..14)? as u8).ok()?;
+        let sex = if digit(16..17)? % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        Some((birth, sex))
+    }
+
+    /// A note for staff when the number was issued under a region code that
+    /// no longer exists: such numbers stay valid for life, so they are
+    /// accepted, but worth a second look.
+    pub fn warning(&self) -> Option<String> {
+        if self.kind != IdKind::ResidentId {
+            return None;
+        }
+        let region = &self.number[..6];
+        (!super::region::exists(region)).then(|| {
+            format!("身份证号码的地区码 {region} 已不在现行代码表中（可能是旧地区码），请核对证件")
+        })
+    }
+
     pub fn number(&self) -> &str {
         &self.number
     }
@@ -120,7 +153,26 @@ fn check_resident_id(number: &str, today: Date) -> Result<(), IdError> {
     if resident_check_character(&bytes[..17]) != bytes[17] {
         return Err(IdError::ResidentCheckDigit);
     }
+    if !super::region::exists(&format!("{}0000", &number[..2])) {
+        return Err(IdError::ResidentRegion);
+    }
     Ok(())
+}
+
+/// Male or female, as the identity card records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Male => "男",
+            Self::Female => "女",
+        }
+    }
 }
 
 /// ISO 7064 MOD 11-2 over the first 17 digits.
@@ -212,6 +264,39 @@ mod tests {
             IdDocument::parse(IdKind::ResidentId, "110105203001010021", TODAY),
             Err(IdError::ResidentBirthInFuture)
         );
+    }
+
+    #[test]
+    fn birth_date_and_sex_are_read_from_the_number() {
+        let doc =
+            IdDocument::parse(IdKind::ResidentId, "11010519491231002X", TODAY).expect("valid");
+        assert_eq!(
+            doc.birth_and_sex(),
+            Some((date!(1949 - 12 - 31), Sex::Female))
+        );
+        assert_eq!(doc.warning(), None);
+    }
+
+    #[test]
+    fn a_number_under_a_retired_region_code_is_accepted_with_a_warning() {
+        // 510122 was 双流县, now 双流区 (510116); old cards keep the old code.
+        let number = with_check_digit("51012219800101123");
+        let doc = IdDocument::parse(IdKind::ResidentId, &number, TODAY).expect("still valid");
+        assert!(doc.warning().is_some_and(|w| w.contains("510122")));
+    }
+
+    #[test]
+    fn a_number_of_an_unknown_province_is_rejected() {
+        let number = with_check_digit("99010519491231002");
+        assert_eq!(
+            IdDocument::parse(IdKind::ResidentId, &number, TODAY),
+            Err(IdError::ResidentRegion)
+        );
+    }
+
+    fn with_check_digit(first_17: &str) -> String {
+        let check = resident_check_character(first_17.as_bytes());
+        format!("{first_17}{}", check as char)
     }
 
     #[test]

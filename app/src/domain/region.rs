@@ -71,6 +71,11 @@ impl RegionCode {
     }
 }
 
+/// Whether `code` names a current division.
+pub fn exists(code: &str) -> bool {
+    table().names.contains_key(code)
+}
+
 /// The full name of any six-digit code in the table, or empty.
 pub fn full_name(code: &str) -> String {
     let table = table();

@@ -23,7 +23,7 @@ use crate::components::form::{self as form_io, focus_first_error};
 use crate::components::region_picker::RegionPicker;
 use crate::domain::region;
 use crate::domain::time_fmt::today_cst;
-use crate::domain::{CustomerGroup, Field, FieldError, IdKind, IntakeForm};
+use crate::domain::{CustomerGroup, Field, FieldError, IdDocument, IdKind, IntakeForm};
 use crate::error::AppError;
 
 /// Where the draft of the intake form waits in the tab.
@@ -34,6 +34,7 @@ pub fn IntakePage() -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let region_name = RwSignal::new(String::new());
+    let id_facts = RwSignal::new(String::new());
     let interactive = RwSignal::new(false);
     let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
 
@@ -43,6 +44,7 @@ pub fn IntakePage() -> impl IntoView {
         if let Ok(draft) = SessionStorage::get::<IntakeForm>(DRAFT_KEY) {
             fill_form(&form, &draft);
             region_name.set(region::full_name(draft.region.trim()));
+            id_facts.set(describe_id(&draft));
         }
     });
 
@@ -78,6 +80,7 @@ pub fn IntakePage() -> impl IntoView {
         let typed = read_form(&form);
         let _ = SessionStorage::set(DRAFT_KEY, &typed);
         region_name.set(region::full_name(typed.region.trim()));
+        id_facts.set(describe_id(&typed));
         if errors.with(Vec::is_empty) {
             return;
         }
@@ -221,9 +224,12 @@ pub fn IntakePage() -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                         maxlength="30"
-                        aria-describedby="id_number-error"
+                        aria-describedby="id_number-error id-facts"
                         required
                     />
+                    <p id="id-facts" class="derived" data-testid="id-facts">
+                        {move || id_facts.get()}
+                    </p>
                 </FormField>
             </fieldset>
             <fieldset>
@@ -290,6 +296,25 @@ pub fn IntakePage() -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// What a valid resident ID number tells: birth date and sex, and a note when
+/// it was issued under a region code that no longer exists.
+fn describe_id(typed: &IntakeForm) -> String {
+    let Some(kind) = IdKind::from_key(&typed.id_kind) else {
+        return String::new();
+    };
+    let Ok(document) = IdDocument::parse(kind, &typed.id_number, today_cst()) else {
+        return String::new();
+    };
+    let facts = document
+        .birth_and_sex()
+        .map(|(birth, sex)| format!("出生日期 {birth} · {}", sex.label()));
+    [facts, document.warning()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// The names of the form controls and the matching fields of the form.
