@@ -66,7 +66,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
 #[tokio::test]
 async fn five_failures_lock_the_account_until_the_lock_runs_out() {
     let settings = AuthSettings {
-        lock_for: Duration::from_millis(1_500),
+        lock_for: Duration::from_secs(2),
         ..AuthSettings::default()
     };
     let app = TestApp::with_settings(settings).await;
@@ -91,7 +91,7 @@ async fn five_failures_lock_the_account_until_the_lock_runs_out() {
         );
     }
     let while_locked = attempt(PASSWORD).await;
-    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
     let after_lock = attempt(PASSWORD).await;
 
     assert_eq!(while_locked.status, StatusCode::UNAUTHORIZED);
@@ -117,14 +117,14 @@ async fn signing_out_ends_the_session_on_the_server() {
 #[tokio::test]
 async fn an_idle_session_expires() {
     let settings = AuthSettings {
-        idle: Duration::from_millis(300),
+        idle: Duration::from_secs(2),
         ..AuthSettings::default()
     };
     let app = TestApp::with_settings(settings).await;
     let clerk = app.signed_in(Role::Archivist, &[]).await;
 
     let fresh = clerk.search("").await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(2_300)).await;
     let idle = clerk.search("").await;
 
     assert_eq!(fresh.status, StatusCode::OK);
@@ -134,17 +134,19 @@ async fn an_idle_session_expires() {
 #[tokio::test]
 async fn a_session_ends_at_its_absolute_limit_even_when_used() {
     let settings = AuthSettings {
-        absolute: Duration::from_millis(500),
+        absolute: Duration::from_secs(3),
         ..AuthSettings::default()
     };
     let app = TestApp::with_settings(settings).await;
     let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let signed_in_at = std::time::Instant::now();
 
-    for _ in 0..3 {
+    // In use every 400 ms, so never idle; the session still ends at 3 s.
+    while signed_in_at.elapsed() < Duration::from_secs(2) {
         assert_eq!(clerk.search("").await.status, StatusCode::OK);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(signed_in_at.elapsed())).await;
 
     assert_eq!(clerk.search("").await.status, StatusCode::UNAUTHORIZED);
 }

@@ -15,9 +15,10 @@ use crate::domain::{
 };
 use crate::secure::vault::DataKey;
 
-/// Concurrent intakes in one region contend for one counter; a conflicting
-/// transaction is retried this many times before the intake is given up.
-const MAX_ATTEMPTS: u32 = 12;
+/// Concurrent intakes in one region contend for one counter, and each round
+/// of contention lets at least one through; a conflicting transaction is
+/// retried this many times before the intake is given up.
+const MAX_ATTEMPTS: u32 = 40;
 
 /// One page of search results and the number of all matches.
 #[derive(Clone, Debug, PartialEq)]
@@ -369,13 +370,14 @@ fn is_conflict(error: &surrealdb::Error) -> bool {
         || error.message().contains("can be retried")
 }
 
-/// A short pause that grows with each attempt and differs between callers,
-/// so that contending intakes do not collide again in lockstep.
+/// A short pause that grows with each attempt (up to 20 ms) and differs
+/// between callers, so that contending intakes do not collide again in
+/// lockstep.
 fn backoff(attempt: u32) -> Duration {
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::from(d.subsec_nanos() % 5));
-    Duration::from_millis(2 * u64::from(attempt + 1) + jitter)
+        .map_or(0, |d| u64::from(d.subsec_nanos() % 8));
+    Duration::from_millis((2 * u64::from(attempt) + 1).min(20) + jitter)
 }
 
 fn parse_group(code: &str, key: &str) -> Result<CustomerGroup, StoreError> {
