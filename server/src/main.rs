@@ -2,6 +2,7 @@
 //! create-admin, …) arrive as subcommands.
 
 use std::net::SocketAddr;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use app::domain::ArchiveCodeScheme;
@@ -17,7 +18,7 @@ use server::{keys, listen};
 mod admin;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     telemetry::init();
     let cli = Cli::parse();
 
@@ -26,10 +27,14 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::CreateAdmin(args)) => admin::create_admin(args).await,
         None => serve(cli.serve).await,
     };
-    if let Err(error) = &result {
-        tracing::error!(error = format!("{error:#}"), "nongdang stopped");
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The whole chain, once; it never holds personal data.
+            tracing::error!(error = format!("{error:#}"), "nongdang stopped");
+            ExitCode::FAILURE
+        }
     }
-    result
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
