@@ -48,7 +48,7 @@ pub fn focus_first_error(form: &web_sys::HtmlFormElement) {
     let form = form.clone();
     leptos::prelude::request_animation_frame(move || {
         let first = form
-            .query_selector(".has-error input, .has-error select")
+            .query_selector(".has-error .control > input, .has-error .control > select")
             .ok()
             .flatten();
         if let Some(control) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
