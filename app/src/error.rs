@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::domain::{Field, FieldError};
+use crate::domain::{DuplicateCandidate, Field, FieldError};
 
 /// The error every server function answers with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -40,6 +40,17 @@ pub enum AppError {
     /// The named thing does not exist (or is not visible to the caller).
     #[error("未找到{0}")]
     NotFound(String),
+    /// A file with this ID number or credit code exists already; `code` is
+    /// given when the caller may see that file.
+    #[error("已有档案使用此证件号码，同一客户只能建一份档案")]
+    DuplicateIdentity { code: Option<String> },
+    /// Files that may be the same customer; saving needs a confirmation.
+    /// `elsewhere` counts candidates outside the caller's regions.
+    #[error("发现可能重复的档案，请核对后再决定是否保存")]
+    PossibleDuplicates {
+        candidates: Vec<DuplicateCandidate>,
+        elsewhere: u32,
+    },
     /// Someone else changed the record first.
     #[error("{0}")]
     Conflict(String),
@@ -101,7 +112,9 @@ impl AppError {
             Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_)
+            | Self::DuplicateIdentity { .. }
+            | Self::PossibleDuplicates { .. } => StatusCode::CONFLICT,
             Self::Network => StatusCode::BAD_GATEWAY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

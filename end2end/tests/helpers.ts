@@ -36,6 +36,22 @@ export async function fillIntake(page: Page, values: Intake): Promise<void> {
   if (values.landArea !== undefined) await page.getByLabel("土地面积（亩）").fill(values.landArea);
 }
 
+/** A valid resident ID number (GB 11643) that no other test has used. */
+export function uniqueIdNumber(): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const year = 1950 + Math.floor(Math.random() * 50);
+  const order = String(Math.floor(Math.random() * 1000)).padStart(3, "0");
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, "0");
+  const first17 = `110105${year}05${day}${order}`;
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i], 0);
+  return first17 + "10X98765432"[sum % 11];
+}
+
+/** A mobile number that no other test has used. */
+export function uniquePhone(): string {
+  return `137${String(Date.now() % 100_000_000).padStart(8, "0")}`;
+}
+
 export const farmer: Intake = {
   group: "farmer",
   phone: "138 1234 5678",

@@ -1,11 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { farmer, fillIntake, openReady, uniqueName } from "./helpers";
+import { farmer, fillIntake, openReady, uniqueIdNumber, uniqueName, uniquePhone } from "./helpers";
 
 test("a new file is opened, found by name, and reads back from the database", async ({ page }) => {
   const name = uniqueName("赵");
+  const idNumber = uniqueIdNumber();
+  const phone = uniquePhone();
 
   await openReady(page, "/intake");
-  await fillIntake(page, { ...farmer, name });
+  await fillIntake(page, { ...farmer, name, idNumber, phone });
   await page.getByRole("button", { name: "提交" }).click();
 
   await expect(page).toHaveURL(/\/customers\/NH-510104-\d{5}$/);
@@ -29,12 +31,15 @@ test("a new file is opened, found by name, and reads back from the database", as
   await expect(page.getByTestId("archive-code")).toHaveText(code);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   // Personal values are masked until revealed, and revealing is one tap.
-  await expect(page.getByTestId("fact-phone")).toHaveText("138****5678");
-  await expect(page.getByTestId("fact-id_number")).toHaveText("110***********002X");
+  const maskedPhone = `${phone.slice(0, 3)}****${phone.slice(7)}`;
+  await expect(page.getByTestId("fact-phone")).toHaveText(maskedPhone);
+  await expect(page.getByTestId("fact-id_number")).toHaveText(
+    `${idNumber.slice(0, 3)}***********${idNumber.slice(14)}`,
+  );
   await page.getByRole("button", { name: "显示完整联系电话" }).click();
-  await expect(page.getByTestId("fact-phone")).toHaveText("13812345678");
+  await expect(page.getByTestId("fact-phone")).toHaveText(phone);
   await page.getByRole("button", { name: "显示完整联系电话" }).click();
-  await expect(page.getByTestId("fact-phone")).toHaveText("138****5678");
+  await expect(page.getByTestId("fact-phone")).toHaveText(maskedPhone);
   await expect(page.getByText("12.50 亩")).toBeVisible();
   await expect(page.getByText("锦江区三圣街道红砂村 3 组")).toBeVisible();
 });
@@ -100,4 +105,25 @@ test("a region is chosen by tapping through the levels or by typing its name", a
   await page.getByRole("button", { name: "提交" }).click();
   await expect(page.locator("#region-error")).toContainText("不在现行行政区划代码表中");
   await page.getByRole("button", { name: "重置" }).click();
+});
+
+test("a possible duplicate is shown before saving, and can be saved after checking", async ({ page }) => {
+  const phone = uniquePhone();
+  await openReady(page, "/intake");
+  await fillIntake(page, { ...farmer, name: uniqueName("周"), idNumber: uniqueIdNumber(), phone });
+  await page.getByRole("button", { name: "提交" }).click();
+  await expect(page).toHaveURL(/\/customers\/NH-510104-\d{5}$/);
+  const first = (await page.getByTestId("archive-code").textContent())?.trim() ?? "";
+
+  await openReady(page, "/intake");
+  await fillIntake(page, { ...farmer, name: uniqueName("吴"), idNumber: uniqueIdNumber(), phone });
+  await page.getByRole("button", { name: "提交" }).click();
+  const panel = page.getByRole("alert").filter({ hasText: "可能重复的档案" });
+  await expect(panel).toContainText(first);
+  await expect(panel).toContainText("联系电话相同");
+  await expect(page).toHaveURL(/\/intake$/);
+
+  await page.getByRole("button", { name: "确认不是同一客户，继续保存" }).click();
+  await expect(page).toHaveURL(/\/customers\/NH-510104-\d{5}$/);
+  await expect(page.getByTestId("archive-code")).not.toHaveText(first);
 });

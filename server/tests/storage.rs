@@ -22,6 +22,7 @@ fn farmer() -> NewCustomer {
         region: "510104".into(),
         address: String::new(),
         land_area: "3".into(),
+        confirm_duplicates: false,
     };
     form.validate(time::macros::date!(2026 - 12 - 03))
         .expect("valid form")
@@ -54,8 +55,15 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
         .expect("file survived the restart");
     assert_eq!(kept.name, "张三");
     assert_eq!(kept.phone, "138****5678");
+    let mut sibling = farmer();
+    sibling.id_document = app::domain::IdDocument::parse(
+        app::domain::IdKind::ResidentId,
+        "110105194912310046",
+        time::macros::date!(2026 - 12 - 03),
+    )
+    .expect("valid");
     let next = second
-        .create_customer(&farmer(), "测试")
+        .create_customer(&sibling, "测试")
         .await
         .expect("filed");
     assert_eq!(next.as_str(), "NH-510104-00002");

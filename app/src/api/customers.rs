@@ -37,6 +37,7 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
     use super::ssr;
     use crate::domain::time_fmt::today_cst;
     use crate::domain::{Field, Right};
+    use crate::store::StoreError;
 
     let request = ssr::Request::begin();
     request.answer(
@@ -53,10 +54,13 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
             }
 
             let store = request.store()?;
-            let code = store
-                .create_customer(&customer, caller.username())
-                .await
-                .map_err(ssr::internal)?;
+            check_duplicates(store, &caller, &customer, form.confirm_duplicates).await?;
+            let code = match store.create_customer(&customer, caller.username()).await {
+                Err(StoreError::DuplicateIdentity) => {
+                    return Err(AppError::DuplicateIdentity { code: None });
+                }
+                other => other.map_err(ssr::internal)?,
+            };
 
             tracing::info!(customer.code = %code, "customer file opened");
             Ok(code.to_string())
@@ -185,4 +189,45 @@ fn visible_code(
 #[cfg(feature = "ssr")]
 fn not_found(code: &impl std::fmt::Display) -> AppError {
     AppError::NotFound(format!("档案 {code}"))
+}
+
+/// Refuses a second file for the same ID number or credit code, and asks for
+/// a confirmation when other files look like the same customer (the same
+/// phone, or a name one character apart in the same county). Files outside
+/// the caller's regions are counted but not shown.
+#[cfg(feature = "ssr")]
+async fn check_duplicates(
+    store: &crate::store::Store,
+    caller: &super::caller::Caller,
+    customer: &crate::domain::NewCustomer,
+    confirmed: bool,
+) -> Result<(), AppError> {
+    use crate::domain::DuplicateReason;
+
+    let found = store
+        .find_duplicates(customer)
+        .await
+        .map_err(super::ssr::internal)?;
+    let visible = |region: &str| caller.scope().contains(region);
+
+    if let Some((same, region)) = found
+        .iter()
+        .find(|(c, _)| c.reasons.contains(&DuplicateReason::SameIdentity))
+    {
+        let code = visible(region).then(|| same.code.clone());
+        return Err(AppError::DuplicateIdentity { code });
+    }
+    if found.is_empty() || confirmed {
+        return Ok(());
+    }
+    let elsewhere = found.iter().filter(|(_, region)| !visible(region)).count();
+    let candidates = found
+        .into_iter()
+        .filter(|(_, region)| visible(region))
+        .map(|(c, _)| c)
+        .collect();
+    Err(AppError::PossibleDuplicates {
+        candidates,
+        elsewhere: u32::try_from(elsewhere).unwrap_or(u32::MAX),
+    })
 }

@@ -133,3 +133,56 @@ pub struct CustomerSummary {
     pub region: String,
     pub region_name: String,
 }
+
+/// Why an existing file may be the same customer as a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateReason {
+    /// The same ID number or credit code: the same person or organisation.
+    SameIdentity,
+    SamePhone,
+    /// The same or a nearly the same name in the same county.
+    SimilarName,
+}
+
+impl DuplicateReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SameIdentity => "证件号码相同",
+            Self::SamePhone => "联系电话相同",
+            Self::SimilarName => "同一地区姓名相近",
+        }
+    }
+}
+
+/// An existing file that may be the same customer as the one being filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateCandidate {
+    pub code: String,
+    pub name: String,
+    pub region_name: String,
+    pub reasons: Vec<DuplicateReason>,
+}
+
+/// Whether two names are the same or differ in one character only (张三 and
+/// 张山: a typing or homophone slip), ignoring blanks.
+pub fn names_alike(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: Vec<char> = b.chars().filter(|c| !c.is_whitespace()).collect();
+    a.len() == b.len() && a.len() >= 2 && a.iter().zip(&b).filter(|(x, y)| x != y).count() <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_alike;
+
+    #[test]
+    fn names_one_character_apart_are_alike() {
+        assert!(names_alike("张三", "张三"));
+        assert!(names_alike("张三", "张山"));
+        assert!(names_alike("王 小明", "王晓明"));
+        assert!(!names_alike("张三", "李四"));
+        assert!(!names_alike("张三", "张小三"));
+        assert!(!names_alike("张", "李"));
+    }
+}

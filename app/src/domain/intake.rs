@@ -17,6 +17,9 @@ pub struct IntakeForm {
     pub region: String,
     pub address: String,
     pub land_area: String,
+    /// Staff looked at the possible duplicates shown and save anyway.
+    #[serde(default)]
+    pub confirm_duplicates: bool,
 }
 
 /// The fields of the app's forms, to place an error next to its field.
@@ -193,6 +196,7 @@ mod tests {
             region: "510104".into(),
             address: "锦江区三圣街道".into(),
             land_area: "12.5".into(),
+            confirm_duplicates: false,
         }
     }
 

@@ -19,7 +19,9 @@ pub mod time_fmt;
 pub use account::{CurrentUser, PasswordPolicy, Username};
 pub use archive_code::{ArchiveCode, ArchiveCodeScheme};
 pub use area::AreaMu;
-pub use customer::{Customer, CustomerGroup, CustomerStatus, CustomerSummary};
+pub use customer::{
+    Customer, CustomerGroup, CustomerStatus, CustomerSummary, DuplicateCandidate, DuplicateReason,
+};
 pub use id_document::{IdDocument, IdKind};
 pub use intake::{Field, FieldError, IntakeForm, NewCustomer, PersonName};
 pub use masking::SensitiveField;

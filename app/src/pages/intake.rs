@@ -23,7 +23,9 @@ use crate::components::form::{self as form_io, focus_first_error};
 use crate::components::region_picker::RegionPicker;
 use crate::domain::region;
 use crate::domain::time_fmt::today_cst;
-use crate::domain::{CustomerGroup, Field, FieldError, IdDocument, IdKind, IntakeForm};
+use crate::domain::{
+    CustomerGroup, DuplicateCandidate, Field, FieldError, IdDocument, IdKind, IntakeForm,
+};
 use crate::error::AppError;
 
 /// Where the draft of the intake form waits in the tab.
@@ -34,6 +36,7 @@ pub fn IntakePage() -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let region_name = RwSignal::new(String::new());
+    let duplicates = RwSignal::new(None::<(Vec<DuplicateCandidate>, u32)>);
     let id_facts = RwSignal::new(String::new());
     let interactive = RwSignal::new(false);
     let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
@@ -55,6 +58,12 @@ pub fn IntakePage() -> impl IntoView {
             navigate(&format!("/customers/{code}"), Default::default());
         }
         Some(Err(AppError::Invalid(refused))) => errors.set(refused),
+        Some(Err(AppError::PossibleDuplicates {
+            candidates,
+            elsewhere,
+        })) => {
+            duplicates.set(Some((candidates, elsewhere)));
+        }
         _ => {}
     });
 
@@ -98,12 +107,50 @@ pub fn IntakePage() -> impl IntoView {
     let on_reset = move |_| {
         SessionStorage::delete(DRAFT_KEY);
         errors.set(Vec::new());
+        duplicates.set(None);
+    };
+
+    // Saves although possible duplicates were shown: staff checked them.
+    let save_anyway = move |_| {
+        let Some(form) = form_ref.get() else { return };
+        duplicates.set(None);
+        submit.dispatch(IntakeForm {
+            confirm_duplicates: true,
+            ..read_form(&form)
+        });
     };
 
     let error_for = move |field: Field| error_of(errors, field);
     let banner = move || match submit.value().get() {
-        Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
-        Some(Err(other)) => Some(other.to_string()),
+        Some(Err(AppError::Invalid(_) | AppError::PossibleDuplicates { .. }))
+        | Some(Ok(_))
+        | None => None,
+        Some(Err(AppError::DuplicateIdentity { code })) => Some(
+            view! {
+                <div class="banner error" role="alert">
+                    {AppError::DuplicateIdentity {
+                        code: None,
+                    }
+                        .to_string()}
+                    {code
+                        .map(|code| {
+                            view! {
+                                "："
+                                <a href=format!("/customers/{code}")>{code.clone()}</a>
+                            }
+                        })}
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(other)) => Some(
+            view! {
+                <div class="banner error" role="alert">
+                    {other.to_string()}
+                </div>
+            }
+            .into_any(),
+        ),
     };
 
     view! {
@@ -114,14 +161,12 @@ pub fn IntakePage() -> impl IntoView {
             <span class="required">"*"</span>
             " 为必填项。填写内容会自动暂存在本页，刷新或断网不会丢失；退出登录时清除。"
         </p>
+        {banner}
         {move || {
-            banner()
-                .map(|message| {
-                    view! {
-                        <div class="banner error" role="alert">
-                            {message}
-                        </div>
-                    }
+            duplicates
+                .get()
+                .map(|(candidates, elsewhere)| {
+                    view! { <DuplicatesPanel candidates elsewhere on_confirm=save_anyway /> }
                 })
         }}
         {move || {
@@ -298,6 +343,58 @@ pub fn IntakePage() -> impl IntoView {
     }
 }
 
+/// Files that look like the customer being filed, and the choice to save
+/// anyway.
+#[component]
+fn DuplicatesPanel(
+    candidates: Vec<DuplicateCandidate>,
+    elsewhere: u32,
+    on_confirm: impl Fn(leptos::ev::MouseEvent) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <section class="duplicates banner warning" role="alert" aria-labelledby="duplicates-title">
+            <h2 id="duplicates-title">"可能重复的档案"</h2>
+            <p>
+                "以下档案与您填写的客户相似。请先核对，避免同一客户建两份档案。"
+            </p>
+            <ul>
+                {candidates
+                    .into_iter()
+                    .map(|c| {
+                        let reasons: Vec<&str> = c.reasons.iter().map(|r| r.label()).collect();
+                        view! {
+                            <li>
+                                <a href=format!("/customers/{}", c.code) target="_blank">
+                                    {c.code.clone()}
+                                </a>
+                                {format!(
+                                    " {} · {} · {}",
+                                    c.name,
+                                    c.region_name,
+                                    reasons.join("、"),
+                                )}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(elsewhere > 0)
+                .then(|| {
+                    view! {
+                        <p>
+                            {format!(
+                                "另有 {elsewhere} 份相似档案在您负责的地区之外。",
+                            )}
+                        </p>
+                    }
+                })}
+            <button type="button" class="button primary" on:click=on_confirm>
+                "确认不是同一客户，继续保存"
+            </button>
+        </section>
+    }
+}
+
 /// What a valid resident ID number tells: birth date and sex, and a note when
 /// it was issued under a region code that no longer exists.
 fn describe_id(typed: &IntakeForm) -> String {
@@ -342,6 +439,7 @@ fn read_form(form: &web_sys::HtmlFormElement) -> IntakeForm {
         region: get("region"),
         address: get("address"),
         land_area: get("land_area"),
+        confirm_duplicates: false,
     }
 }
 

@@ -8,10 +8,12 @@ use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 
 use super::{Store, StoreError};
 use crate::domain::SensitiveField;
+use crate::domain::customer::names_alike;
 use crate::domain::masking::{mask_id_number, mask_phone};
 use crate::domain::{
-    ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary, IdKind,
-    NewCustomer, Phone, RegionCode, RegionScope, time_fmt,
+    ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary,
+    DuplicateCandidate, DuplicateReason, IdKind, NewCustomer, Phone, RegionCode, RegionScope,
+    time_fmt,
 };
 use crate::secure::vault::DataKey;
 
@@ -72,6 +74,15 @@ struct SummaryRow {
 }
 
 #[derive(SurrealValue)]
+struct DuplicateRow {
+    code: String,
+    name: String,
+    region: String,
+    id_number_index: String,
+    phone_index: String,
+}
+
+#[derive(SurrealValue)]
 struct CountRow {
     count: i64,
 }
@@ -106,6 +117,11 @@ impl Store {
                 Err(error) if is_conflict(&error) => {
                     tracing::debug!(archive.counter = %counter_key, attempt, "serial contended");
                     tokio::time::sleep(backoff(attempt)).await;
+                }
+                // The unique index caught a file with the same ID number
+                // filed at the same moment.
+                Err(error) if error.message().contains("customer_id_number_index") => {
+                    return Err(StoreError::DuplicateIdentity);
                 }
                 Err(error) => return Err(error.into()),
             }
@@ -164,6 +180,65 @@ impl Store {
         .await?
         .check()?;
         Ok(code)
+    }
+
+    /// Files that may be the same customer as `customer`: the same ID number
+    /// or credit code, the same phone, or a name one character apart in the
+    /// same county. Each comes with its region code, for the caller's scope.
+    pub async fn find_duplicates(
+        &self,
+        customer: &NewCustomer,
+    ) -> Result<Vec<(DuplicateCandidate, String)>, StoreError> {
+        let id_index = self.vault.blind_index(
+            SensitiveField::IdNumber.key(),
+            customer.id_document.number(),
+        );
+        let phone_index = self
+            .vault
+            .blind_index(SensitiveField::Phone.key(), customer.phone.as_str());
+        let first_char: String = customer.name.as_str().chars().take(1).collect();
+        let rows: Vec<DuplicateRow> = self
+            .db
+            .query(
+                "SELECT code, name, region, id_number_index, phone_index FROM customer \
+                 WHERE status != 'destroyed' AND (id_number_index = $id OR phone_index = $phone \
+                 OR (region = $region AND string::starts_with(name, $first))) \
+                 ORDER BY code LIMIT 50",
+            )
+            .bind(("id", id_index.clone()))
+            .bind(("phone", phone_index.clone()))
+            .bind(("region", customer.region.as_str().to_string()))
+            .bind(("first", first_char))
+            .await?
+            .take(0)?;
+
+        let candidates = rows.into_iter().filter_map(|row| {
+            let reasons: Vec<DuplicateReason> = [
+                (
+                    row.id_number_index == id_index,
+                    DuplicateReason::SameIdentity,
+                ),
+                (row.phone_index == phone_index, DuplicateReason::SamePhone),
+                (
+                    row.region == customer.region.as_str()
+                        && names_alike(&row.name, customer.name.as_str()),
+                    DuplicateReason::SimilarName,
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(found, reason)| found.then_some(reason))
+            .collect();
+            (!reasons.is_empty()).then(|| {
+                let candidate = DuplicateCandidate {
+                    region_name: region_name(&row.region),
+                    code: row.code,
+                    name: row.name,
+                    reasons,
+                };
+                (candidate, row.region)
+            })
+        });
+        Ok(candidates.collect())
     }
 
     /// The whole file of one customer, if it exists, with its ID number and

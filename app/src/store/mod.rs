@@ -38,6 +38,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("archive serial for {0} stayed contended after retries")]
     Contention(String),
+    #[error("a file with this ID number exists already")]
+    DuplicateIdentity,
     #[error("the master key does not open this archive: start with the key it was written with")]
     WrongMasterKey,
     #[error("the sealed {field} of {code} does not open: {source}")]
@@ -81,9 +83,11 @@ impl StoreError {
             } => {
                 format!("migration {version} ({name}): {}", describe(source))
             }
-            Self::Corrupt(_) | Self::Contention(_) | Self::WrongMasterKey | Self::Sealed { .. } => {
-                self.to_string()
-            }
+            Self::Corrupt(_)
+            | Self::Contention(_)
+            | Self::DuplicateIdentity
+            | Self::WrongMasterKey
+            | Self::Sealed { .. } => self.to_string(),
         }
     }
 }

@@ -220,16 +220,34 @@ impl Client {
     }
 }
 
-/// A complete, valid intake form for a farmer in Jinjiang district, Chengdu.
+/// A complete, valid intake form for a farmer in Jinjiang district, Chengdu,
+/// with an ID number no other call has given out. Possible duplicates (the
+/// shared phone, alike names) are confirmed, so that only tests about
+/// duplicates meet them.
 pub fn farmer_form(name: &str) -> Value {
     json!({
         "group": "farmer",
         "name": name,
         "phone": "13812345678",
         "id_kind": "resident_id",
-        "id_number": "11010519491231002X",
+        "id_number": fresh_id_number(),
         "region": "510104",
         "address": "锦江区三圣街道红砂村 3 组",
         "land_area": "12.5",
+        "confirm_duplicates": true,
     })
+}
+
+/// A valid resident ID number, different at every call.
+pub fn fresh_id_number() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let first_17 = format!("110105{}0101{:03}", 1950 + n / 1000, n % 1000);
+    app::domain::id_document::complete_resident_id(&first_17).expect("17 digits")
+}
+
+/// A valid mobile number, different at every call.
+pub fn fresh_phone() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("135{:08}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
