@@ -82,6 +82,7 @@ test("a half-typed form survives a reload as a draft", async ({ page }) => {
   await page.reload();
   await expect(page.locator("body[data-hydrated]")).toBeAttached();
 
+  await expect(page.getByRole("status").filter({ hasText: "已恢复" })).toBeVisible();
   await expect(page.getByLabel("姓名/单位名称")).toHaveValue(name);
   await expect(page.getByLabel("联系电话")).toHaveValue("13900001111");
   await page.getByRole("button", { name: "重置" }).click();

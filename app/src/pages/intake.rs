@@ -37,6 +37,7 @@ pub fn IntakePage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let region_name = RwSignal::new(String::new());
     let duplicates = RwSignal::new(None::<(Vec<DuplicateCandidate>, u32)>);
+    let restored = RwSignal::new(false);
     let id_facts = RwSignal::new(String::new());
     let interactive = RwSignal::new(false);
     let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
@@ -48,6 +49,7 @@ pub fn IntakePage() -> impl IntoView {
             fill_form(&form, &draft);
             region_name.set(region::full_name(draft.region.trim()));
             id_facts.set(describe_id(&draft));
+            restored.set(draft != IntakeForm::default());
         }
     });
 
@@ -106,6 +108,7 @@ pub fn IntakePage() -> impl IntoView {
 
     let on_reset = move |_| {
         SessionStorage::delete(DRAFT_KEY);
+        restored.set(false);
         errors.set(Vec::new());
         duplicates.set(None);
     };
@@ -161,6 +164,17 @@ pub fn IntakePage() -> impl IntoView {
             <span class="required">"*"</span>
             " 为必填项。填写内容会自动暂存在本页，刷新或断网不会丢失；退出登录时清除。"
         </p>
+        {move || {
+            restored
+                .get()
+                .then(|| {
+                    view! {
+                        <div class="banner success" role="status">
+                            "已恢复您上次未提交的填写内容。"
+                        </div>
+                    }
+                })
+        }}
         {banner}
         {move || {
             duplicates
