@@ -8,6 +8,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::{session_user, sign_out};
+use crate::components::banner::ErrorBanner;
 use crate::components::form::reload_at;
 use crate::domain::{CurrentUser, Right};
 
@@ -52,14 +53,7 @@ pub fn SignedInLayout() -> impl IntoView {
                         let target = format!("/login?next={}", crate::pages::url_escape(&next));
                         view! { <Redirect path=target /> }.into_any()
                     }
-                    Err(error) => {
-                        view! {
-                            <div class="banner error" role="alert">
-                                {error.to_string()}
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,5 +1,6 @@
 //! Widgets shared by the pages.
 
+pub mod banner;
 pub mod breadcrumbs;
 pub mod field;
 pub mod form;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::change_password;
+use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::field::{FormField, error_of};
 use crate::components::form::{focus_first_error, reload_at, text};
@@ -55,14 +56,7 @@ pub fn PasswordPage() -> impl IntoView {
             .into_any(),
         ),
         Some(Err(AppError::Invalid(_))) | None => None,
-        Some(Err(other)) => Some(
-            view! {
-                <div class="banner error" role="alert">
-                    {other.to_string()}
-                </div>
-            }
-            .into_any(),
-        ),
+        Some(Err(other)) => Some(view! { <ErrorBanner message=other.to_string() /> }.into_any()),
     };
 
     view! {

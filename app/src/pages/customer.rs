@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::customers::{get_customer, reveal_personal_value};
+use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::domain::{CurrentUser, Customer, Right, SensitiveField};
 
@@ -26,9 +27,7 @@ pub fn CustomerPage() -> impl IntoView {
                     Err(error) => {
                         view! {
                             <h1>"档案详情"</h1>
-                            <div class="banner error" role="alert">
-                                {error.to_string()}
-                            </div>
+                            <ErrorBanner message=error.to_string() />
                             <a class="button" href="/customers">
                                 "返回档案查询"
                             </a>

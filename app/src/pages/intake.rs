@@ -17,6 +17,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::customers::intake_customer;
+use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::field::{FormField, error_of};
 use crate::components::form::{self as form_io, focus_first_error};
@@ -146,14 +147,7 @@ pub fn IntakePage() -> impl IntoView {
             }
             .into_any(),
         ),
-        Some(Err(other)) => Some(
-            view! {
-                <div class="banner error" role="alert">
-                    {other.to_string()}
-                </div>
-            }
-            .into_any(),
-        ),
+        Some(Err(other)) => Some(view! { <ErrorBanner message=other.to_string() /> }.into_any()),
     };
 
     view! {

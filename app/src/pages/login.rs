@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::sign_in;
+use crate::components::banner::ErrorBanner;
 use crate::components::form::{reload_at, text};
 
 #[component]
@@ -51,11 +52,7 @@ pub fn LoginPage() -> impl IntoView {
                 {move || {
                     refusal()
                         .map(|message| {
-                            view! {
-                                <div class="banner error" role="alert">
-                                    {message}
-                                </div>
-                            }
+                            view! { <ErrorBanner message=message /> }
                         })
                 }}
                 <label for="username">"用户名"</label>

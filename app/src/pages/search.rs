@@ -9,6 +9,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::customers::{SearchQuery, SearchResults, search_customers};
+use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 
 const PAGE_SIZE: u32 = 20;
@@ -65,14 +66,7 @@ pub fn SearchPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match results.await {
                     Ok(found) => view! { <ResultTable found text=text() /> }.into_any(),
-                    Err(error) => {
-                        view! {
-                            <div class="banner error" role="alert">
-                                {error.to_string()}
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
                 }
             })}
         </Transition>

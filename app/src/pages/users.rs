@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use crate::api::users::{
     UserForm, UserSummary, create_user, list_users, reset_password, update_user,
 };
+use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::field::{FormField, error_of};
 use crate::components::form::{checked, focus_first_error, set_checked, set_text, text};
@@ -127,14 +128,7 @@ pub fn UsersPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(message) => {
-                        view! {
-                            <div class="banner error" role="alert">
-                                {message}
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    Err(message) => view! { <ErrorBanner message=message /> }.into_any(),
                 })
         }}
         <Transition fallback=|| {
@@ -172,14 +166,7 @@ pub fn UsersPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => {
-                        view! {
-                            <div class="banner error" role="alert">
-                                {error.to_string()}
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
                 }
             })}
         </Transition>
