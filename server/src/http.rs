@@ -41,10 +41,12 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let policy = Policy {
         https: state.auth.secure_cookie,
+        live_reload: std::env::var_os("LEPTOS_WATCH").is_some(),
     };
+    let hashed_bundles = state.leptos_options.hash_files;
 
     Router::new()
-        .route("/sw.js", get(pwa::service_worker))
+        .route("/sw.js", get(pwa::service_worker(&state.leptos_options)))
         .leptos_routes_with_context(&state, routes, app_context.clone(), move || {
             shell(options.clone())
         })
@@ -53,7 +55,9 @@ pub fn router(state: AppState) -> Router {
             _,
         >(app_context, shell))
         .layer(middleware::from_fn(framework_error_status))
-        .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn(move |request, next| {
+            cache_policy(hashed_bundles, request, next)
+        }))
         .layer(middleware::from_fn(move |request, next| {
             security::protect(policy, request, next)
         }))
@@ -74,9 +78,8 @@ fn provide_response_nonce() {
 /// Bundles under `/pkg` carry a content hash in their names and never change,
 /// so browsers keep them for a year; pages and server-function answers are
 /// never stored by caches between the tablet and the server.
-async fn cache_policy(request: Request, next: Next) -> Response {
-    let hashed_bundle = request.uri().path().starts_with("/pkg/")
-        && std::env::var("LEPTOS_HASH_FILES").is_ok_and(|v| v == "true");
+async fn cache_policy(hashed_bundles: bool, request: Request, next: Next) -> Response {
+    let hashed_bundle = hashed_bundles && request.uri().path().starts_with("/pkg/");
     let dynamic = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
 

@@ -7,7 +7,8 @@
 //! device. Its cache is named after the bundle hashes, so a new build
 //! replaces it. Server functions (`/api/…`) are never cached.
 
-use axum::extract::State;
+use std::sync::Arc;
+
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::LeptosOptions;
@@ -24,10 +25,17 @@ const SHELL_FILES: [&str; 4] = [
     "/icons/icon-512.png",
 ];
 
-/// `GET /sw.js`
-pub async fn service_worker(State(options): State<LeptosOptions>) -> Response {
-    let body = render(&options, &read_hashes(&options));
-    let mut response = body.into_response();
+/// The `GET /sw.js` handler. The worker is written once, when the router is
+/// built: the bundle it names does not change while the server runs.
+pub fn service_worker(
+    options: &LeptosOptions,
+) -> impl Fn() -> std::future::Ready<Response> + Clone + Send + Sync + 'static {
+    let body = Arc::<str>::from(render(options, &read_hashes(options)));
+    move || std::future::ready(respond(&body))
+}
+
+fn respond(body: &str) -> Response {
+    let mut response = body.to_string().into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

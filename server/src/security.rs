@@ -19,6 +19,8 @@ pub struct CspNonce(pub String);
 pub struct Policy {
     /// The server speaks HTTPS: browsers are told to keep to it.
     pub https: bool,
+    /// The development server's live reload talks over a websocket.
+    pub live_reload: bool,
 }
 
 /// Refuses cross-site writes, then sets the security headers.
@@ -80,12 +82,7 @@ fn refused() -> Response {
 }
 
 fn set_headers(headers: &mut HeaderMap, nonce: &str, policy: Policy) {
-    // The dev server's live reload talks over a websocket.
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        " ws: wss:"
-    } else {
-        ""
-    };
+    let reload = if policy.live_reload { " ws: wss:" } else { "" };
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'{reload}; \
