@@ -228,8 +228,8 @@ async fn the_last_administrator_cannot_be_disabled_or_demoted() {
 
     assert_eq!(disabled.status, StatusCode::CONFLICT);
     assert_eq!(demoted.status, StatusCode::CONFLICT);
-    let second = app.create_account(Role::Admin, &[], false).await;
-    assert!(!second.is_empty());
+    // With a second administrator the first may step down.
+    app.create_account(Role::Admin, &[], false).await;
     assert_eq!(
         admin
             .call("update_user", form("archivist", false))

@@ -25,8 +25,7 @@ pub fn nonce() -> String {
 
 /// The form a token is stored and looked up in.
 pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// The value of our cookie in a `Cookie` request header.

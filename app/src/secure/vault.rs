@@ -90,7 +90,7 @@ impl Vault {
         mac.update(kind.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        hex(&mac.finalize().into_bytes())
+        super::hex(&mac.finalize().into_bytes())
     }
 }
 
@@ -164,10 +164,6 @@ pub fn random_key() -> [u8; 32] {
     let mut key = [0u8; 32];
     OsRng.fill_bytes(&mut key);
     key
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ use super::{Store, StoreError};
 use crate::domain::SensitiveField;
 use crate::domain::customer::names_alike;
 use crate::domain::masking::{mask_id_number, mask_phone};
+use crate::domain::region;
 use crate::domain::{
     ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary,
-    DuplicateCandidate, DuplicateReason, IdKind, NewCustomer, Phone, RegionCode, RegionScope,
-    time_fmt,
+    DuplicateCandidate, DuplicateReason, IdKind, NewCustomer, Phone, RegionScope, time_fmt,
 };
 use crate::secure::vault::DataKey;
 
@@ -230,7 +230,7 @@ impl Store {
             .collect();
             (!reasons.is_empty()).then(|| {
                 let candidate = DuplicateCandidate {
-                    region_name: region_name(&row.region),
+                    region_name: region::full_name(&row.region),
                     code: row.code,
                     name: row.name,
                     reasons,
@@ -459,12 +459,6 @@ fn parse_group(code: &str, key: &str) -> Result<CustomerGroup, StoreError> {
     CustomerGroup::from_key(key).ok_or_else(|| StoreError::Corrupt(code.to_string()))
 }
 
-fn region_name(region: &str) -> String {
-    RegionCode::parse(region)
-        .map(|r| r.display_name())
-        .unwrap_or_default()
-}
-
 impl CustomerRow {
     fn into_customer(self, phone: &str, id_number: &str) -> Result<Customer, StoreError> {
         let corrupt = || StoreError::Corrupt(self.code.clone());
@@ -473,7 +467,7 @@ impl CustomerRow {
         let status = CustomerStatus::from_key(&self.status).ok_or_else(corrupt)?;
         let land_area = u64::try_from(self.land_area_hundredths).map_err(|_| corrupt())?;
         Ok(Customer {
-            region_name: region_name(&self.region),
+            region_name: region::full_name(&self.region),
             code: self.code,
             group,
             name: self.name,
@@ -497,7 +491,7 @@ impl SummaryRow {
     fn into_summary(self) -> Result<CustomerSummary, StoreError> {
         Ok(CustomerSummary {
             group: parse_group(&self.code, &self.customer_group)?,
-            region_name: region_name(&self.region),
+            region_name: region::full_name(&self.region),
             code: self.code,
             name: self.name,
             region: self.region,
