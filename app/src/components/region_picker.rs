@@ -17,9 +17,8 @@ pub fn RegionPicker(
     /// The name of that control.
     control: &'static str,
 ) -> impl IntoView {
-    let province = RwSignal::new(String::new());
-    let city = RwSignal::new(String::new());
-    let county = RwSignal::new(String::new());
+    // The code chosen at each level: province, prefecture, county.
+    let levels = [(); 3].map(|_| RwSignal::new(String::new()));
     let query = RwSignal::new(String::new());
 
     let choose = move |code: &str| {
@@ -27,54 +26,33 @@ pub fn RegionPicker(
             fill(&form, control, code);
         }
     };
-    let cities = Memo::new(move |_| {
-        let p = province.get();
-        if p.is_empty() {
-            Vec::new()
-        } else {
-            region::children(&p)
+    // Picking at one level clears the levels below it; the form gets the
+    // deepest level chosen.
+    let pick_level = move |depth: usize, code: String| {
+        levels[depth].set(code);
+        for below in &levels[depth + 1..] {
+            below.set(String::new());
         }
-    });
-    let counties = Memo::new(move |_| {
-        let c = city.get();
-        if c.is_empty() {
-            Vec::new()
-        } else {
-            region::children(&c)
-        }
-    });
-    let matches = Memo::new(move |_| region::search(&query.get(), MATCHES));
-
-    let on_province = move |event: leptos::ev::Event| {
-        let code = event_target_value(&event);
-        province.set(code.clone());
-        city.set(String::new());
-        county.set(String::new());
-        if !code.is_empty() {
+        let deepest = levels
+            .iter()
+            .rev()
+            .map(|l| l.get_untracked())
+            .find(|c| !c.is_empty());
+        if let Some(code) = deepest {
             choose(&code);
         }
     };
-    let on_city = move |event: leptos::ev::Event| {
-        let code = event_target_value(&event);
-        city.set(code.clone());
-        county.set(String::new());
-        let chosen = if code.is_empty() {
-            province.get_untracked()
-        } else {
-            code
-        };
-        choose(&chosen);
+    let options_under = move |depth: usize| {
+        Signal::derive(move || {
+            let parent = levels[depth - 1].get();
+            if parent.is_empty() {
+                Vec::new()
+            } else {
+                region::children(&parent)
+            }
+        })
     };
-    let on_county = move |event: leptos::ev::Event| {
-        let code = event_target_value(&event);
-        county.set(code.clone());
-        let chosen = if code.is_empty() {
-            city.get_untracked()
-        } else {
-            code
-        };
-        choose(&chosen);
-    };
+    let matches = Memo::new(move |_| region::search(&query.get(), MATCHES));
     let pick_match = move |division: Division| {
         query.set(String::new());
         choose(&division.code);
@@ -83,33 +61,27 @@ pub fn RegionPicker(
     view! {
         <div class="region-picker">
             <div class="region-levels">
-                <select aria-label="省级" on:change=on_province prop:value=move || province.get()>
-                    <option value="">"省/自治区/直辖市"</option>
-                    {region::provinces()
-                        .into_iter()
-                        .map(|d| view! { <option value=d.code>{d.name}</option> })
-                        .collect_view()}
-                </select>
-                <select aria-label="地级" on:change=on_city prop:value=move || city.get()>
-                    <option value="">"市/区县"</option>
-                    {move || {
-                        cities
-                            .get()
-                            .into_iter()
-                            .map(|d| view! { <option value=d.code>{d.name}</option> })
-                            .collect_view()
-                    }}
-                </select>
-                <select aria-label="县级" on:change=on_county prop:value=move || county.get()>
-                    <option value="">"区/县"</option>
-                    {move || {
-                        counties
-                            .get()
-                            .into_iter()
-                            .map(|d| view! { <option value=d.code>{d.name}</option> })
-                            .collect_view()
-                    }}
-                </select>
+                <LevelSelect
+                    label="省级"
+                    placeholder="省/自治区/直辖市"
+                    options=Signal::derive(region::provinces)
+                    value=levels[0]
+                    on_pick=move |code| pick_level(0, code)
+                />
+                <LevelSelect
+                    label="地级"
+                    placeholder="市/区县"
+                    options=options_under(1)
+                    value=levels[1]
+                    on_pick=move |code| pick_level(1, code)
+                />
+                <LevelSelect
+                    label="县级"
+                    placeholder="区/县"
+                    options=options_under(2)
+                    value=levels[2]
+                    on_pick=move |code| pick_level(2, code)
+                />
             </div>
             <input
                 type="search"
@@ -142,6 +114,33 @@ pub fn RegionPicker(
                 }}
             </ul>
         </div>
+    }
+}
+
+/// One level of the region tree to choose from.
+#[component]
+fn LevelSelect(
+    label: &'static str,
+    placeholder: &'static str,
+    options: Signal<Vec<Division>>,
+    value: RwSignal<String>,
+    on_pick: impl Fn(String) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <select
+            aria-label=label
+            on:change=move |event| on_pick(event_target_value(&event))
+            prop:value=move || value.get()
+        >
+            <option value="">{placeholder}</option>
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|d| view! { <option value=d.code>{d.name}</option> })
+                    .collect_view()
+            }}
+        </select>
     }
 }
 
