@@ -59,5 +59,15 @@ test.describe("without a session", () => {
     const row = page.getByRole("row").filter({ hasText: username });
     await expect(row).toContainText("业务员");
     await expect(row).toContainText("510104");
+
+    await row.getByRole("button", { name: "重置密码" }).click();
+    const dialog = page.getByRole("dialog", { name: `为用户 ${username} 重置密码` });
+    await dialog.getByLabel("新的初始密码").fill("short");
+    await dialog.getByRole("button", { name: "确定" }).click();
+    await expect(dialog).toContainText("至少需要 12 个字符");
+    await dialog.getByLabel("新的初始密码").fill("Another-start-2026");
+    await dialog.getByRole("button", { name: "确定" }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByText("密码已重置")).toBeVisible();
   });
 });

@@ -35,6 +35,8 @@ pub fn UsersPage() -> impl IntoView {
     let reset = Action::new(|(name, password): &(String, String)| {
         reset_password(name.clone(), password.clone())
     });
+    // The account whose password is being reset, while the dialog is open.
+    let resetting = RwSignal::new(None::<String>);
 
     Effect::new(move |_| match save.value().get() {
         Some(Ok(())) => {
@@ -56,11 +58,14 @@ pub fn UsersPage() -> impl IntoView {
         None => {}
     });
     Effect::new(move |_| match reset.value().get() {
-        Some(Ok(())) => notice.set(Some(Ok(
-            "密码已重置，用户下次登录时需修改密码。".to_string()
-        ))),
+        Some(Ok(())) => {
+            resetting.set(None);
+            notice.set(Some(Ok(
+                "密码已重置，用户下次登录时需修改密码。".to_string()
+            )));
+        }
+        Some(Err(AppError::Invalid(_))) | None => {}
         Some(Err(error)) => notice.set(Some(Err(error.to_string()))),
-        None => {}
     });
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -99,15 +104,9 @@ pub fn UsersPage() -> impl IntoView {
         editing.set(None);
     };
     let ask_reset = move |username: String| {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let question = format!("为用户 {username} 设置新的初始密码（至少 12 位）：");
-        if let Ok(Some(password)) = window.prompt_with_message(&question)
-            && !password.is_empty()
-        {
-            reset.dispatch((username, password));
-        }
+        notice.set(None);
+        reset.value().set(None);
+        resetting.set(Some(username));
     };
 
     let error_for = move |field: Field| error_of(errors, field);
@@ -170,6 +169,15 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || {
+            resetting
+                .get()
+                .map(|username| {
+                    view! {
+                        <ResetPasswordDialog username reset on_cancel=move || resetting.set(None) />
+                    }
+                })
+        }}
         <h2>{move || if editing.get().is_some() { "编辑用户" } else { "新建用户" }}</h2>
         <form class="user-form" node_ref=form_ref method="post" novalidate=true on:submit=on_submit>
             <fieldset>
@@ -310,5 +318,64 @@ fn UserRow(
                 </button>
             </td>
         </tr>
+    }
+}
+
+/// Sets a new initial password for one account; its owner must replace it
+/// at the next sign-in.
+#[component]
+fn ResetPasswordDialog(
+    username: String,
+    reset: Action<(String, String), Result<(), AppError>>,
+    on_cancel: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let password = NodeRef::<leptos::html::Input>::new();
+    let refusal = move || match reset.value().get() {
+        Some(Err(AppError::Invalid(refused))) => refused.first().map(|e| e.message.clone()),
+        _ => None,
+    };
+    let title = format!("为用户 {username} 重置密码");
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some(input) = password.get() {
+            reset.dispatch((username.clone(), input.value()));
+        }
+    };
+
+    view! {
+        <section class="dialog card" role="dialog" aria-labelledby="reset-title">
+            <h2 id="reset-title">{title}</h2>
+            <form method="post" novalidate=true on:submit=on_submit>
+                <FormField
+                    label="新的初始密码"
+                    name="reset_password"
+                    required=true
+                    hint="至少 12 位；用户下次登录时须修改"
+                    error=Signal::derive(refusal)
+                >
+                    <input
+                        id="reset_password"
+                        name="reset_password"
+                        type="password"
+                        autocomplete="new-password"
+                        aria-describedby="reset_password-error"
+                        node_ref=password
+                        required
+                    />
+                </FormField>
+                <div class="form-actions">
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || reset.pending().get()
+                    >
+                        "确定"
+                    </button>
+                    <button type="button" class="button" on:click=move |_| on_cancel()>
+                        "取消"
+                    </button>
+                </div>
+            </form>
+        </section>
     }
 }
