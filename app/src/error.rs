@@ -90,14 +90,6 @@ impl AppError {
             message: message.into(),
         }])
     }
-
-    /// The errors of single fields, for a form to show beside them.
-    pub fn field_errors(&self) -> &[FieldError] {
-        match self {
-            Self::Invalid(errors) => errors,
-            _ => &[],
-        }
-    }
 }
 
 #[cfg(feature = "ssr")]
