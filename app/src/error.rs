@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+use crate::domain::history::ChangeEntry;
 use crate::domain::{DuplicateCandidate, Field, FieldError};
 
 /// The error every server function answers with.
@@ -54,6 +55,14 @@ pub enum AppError {
     /// Someone else changed the record first.
     #[error("{0}")]
     Conflict(String),
+    /// The file was saved by someone else while it was being edited:
+    /// `version` is its version now, `entries` what changed since the
+    /// edit began. Nothing was saved; the edit form keeps its input.
+    #[error("此档案在您编辑期间已被他人修改，请查看对方的修改后再决定是否保存")]
+    EditConflict {
+        version: i64,
+        entries: Vec<ChangeEntry>,
+    },
     /// The browser could not reach the server.
     #[error("无法连接服务器，请检查网络后重试；已填写的内容不会丢失")]
     Network,
@@ -105,6 +114,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_)
+            | Self::EditConflict { .. }
             | Self::DuplicateIdentity { .. }
             | Self::PossibleDuplicates { .. } => StatusCode::CONFLICT,
             Self::Network => StatusCode::BAD_GATEWAY,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AreaMu, IdKind};
+use super::CustomerDetails;
 
 /// The five groups of customers a cooperative keeps files on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -102,19 +102,13 @@ impl CustomerStatus {
     }
 }
 
-/// One customer's file, everything that is stored for it.
+/// One customer's file as the pages show it: its details with ID numbers
+/// and phones masked, and where the file stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
     pub code: String,
-    pub group: CustomerGroup,
-    pub name: String,
-    pub phone: String,
-    pub id_kind: IdKind,
-    pub id_number: String,
-    pub region: String,
+    pub details: CustomerDetails,
     pub region_name: String,
-    pub address: String,
-    pub land_area: AreaMu,
     pub status: CustomerStatus,
     pub version: i64,
     /// `YYYY-MM-DD HH:MM` in China Standard Time.

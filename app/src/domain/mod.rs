@@ -8,13 +8,16 @@ pub mod account;
 pub mod archive_code;
 pub mod area;
 pub mod customer;
+pub mod history;
 pub mod id_document;
 pub mod intake;
 pub mod masking;
 pub mod phone;
+pub mod profile;
 pub mod region;
 pub mod rights;
 pub mod time_fmt;
+pub mod township;
 
 pub use account::{CurrentUser, PasswordPolicy, Username};
 pub use archive_code::{ArchiveCode, ArchiveCodeScheme};
@@ -23,7 +26,7 @@ pub use customer::{
     Customer, CustomerGroup, CustomerStatus, CustomerSummary, DuplicateCandidate, DuplicateReason,
 };
 pub use id_document::{IdDocument, IdKind};
-pub use intake::{Field, FieldError, IntakeForm, NewCustomer, PersonName};
+pub use intake::{CheckedFile, CustomerDetails, CustomerForm, Field, FieldError, PersonName};
 pub use masking::SensitiveField;
 pub use phone::Phone;
 pub use region::RegionCode;

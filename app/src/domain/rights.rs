@@ -78,8 +78,13 @@ pub enum Right {
     SearchCustomers,
     /// See a masked ID number or phone in full; every use is recorded.
     RevealPersonalData,
+    /// Change a file's details (every change is kept in its history).
+    EditCustomer,
     /// Create, disable and change accounts.
     ManageUsers,
+    /// Change the archive's settings, such as the list of cooperation
+    /// intentions.
+    ManageSettings,
 }
 
 impl Right {
@@ -89,7 +94,9 @@ impl Right {
             Self::ViewCustomer => "查看档案",
             Self::SearchCustomers => "查询档案",
             Self::RevealPersonalData => "查看完整证件号和电话",
+            Self::EditCustomer => "修改档案",
             Self::ManageUsers => "管理用户",
+            Self::ManageSettings => "修改系统设置",
         }
     }
 }
@@ -98,12 +105,14 @@ use Role::{Admin, Archivist, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 5] = [
+pub const RIGHTS: [(Right, &[Role]); 7] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
     (Right::RevealPersonalData, &[Archivist, Staff, Manager]),
+    (Right::EditCustomer, &[Archivist, Staff]),
     (Right::ManageUsers, &[Admin]),
+    (Right::ManageSettings, &[Admin]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.
