@@ -20,15 +20,18 @@ async fn a_filed_customer_reads_back_with_every_field() {
     assert_eq!(answer.status, StatusCode::OK);
     let file = answer.body;
     assert_eq!(file["code"], json!("NH-510104-00001"));
-    assert_eq!(file["group"], json!("farmer"));
-    assert_eq!(file["name"], json!("张三"));
-    assert_eq!(file["phone"], json!("138****5678"));
-    assert_eq!(file["id_kind"], json!("resident_id"));
-    assert_eq!(file["id_number"], json!("110***********002X"));
-    assert_eq!(file["region"], json!("510104"));
+    assert_eq!(file["details"]["group"], json!("farmer"));
+    assert_eq!(file["details"]["name"], json!("张三"));
+    assert_eq!(file["details"]["phone"], json!("138****5678"));
+    assert_eq!(file["details"]["id_kind"], json!("resident_id"));
+    assert_eq!(file["details"]["id_number"], json!("110***********002X"));
+    assert_eq!(file["details"]["region"], json!("510104"));
     assert_eq!(file["region_name"], json!("四川省 成都市 锦江区"));
-    assert_eq!(file["address"], json!("锦江区三圣街道红砂村 3 组"));
-    assert_eq!(file["land_area"], json!(1250));
+    assert_eq!(
+        file["details"]["address"],
+        json!("锦江区三圣街道红砂村 3 组")
+    );
+    assert_eq!(file["details"]["land_area"], json!(1250));
     assert_eq!(file["status"], json!("active"));
     assert_eq!(file["version"], json!(1));
     assert_eq!(file["created_by"], json!(clerk.username));
@@ -49,7 +52,7 @@ async fn a_code_typed_in_lower_case_finds_the_file() {
         .call("get_customer", json!({ "code": " nh-510104-00001 " }))
         .await;
 
-    assert_eq!(answer.body["name"], json!("张三"));
+    assert_eq!(answer.body["details"]["name"], json!("张三"));
 }
 
 #[tokio::test]

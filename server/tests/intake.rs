@@ -34,6 +34,8 @@ async fn serials_count_per_group_and_region() {
     dealer["group"] = json!("dealer");
     dealer["id_kind"] = json!("credit_code");
     dealer["id_number"] = json!("91350100M000100Y43");
+    dealer["legal_representative"] = json!("陈六");
+    dealer["contact_person"] = json!("陈七");
     let dealer = clerk.intake(&dealer).await.body;
 
     assert_eq!(first, json!("NH-510104-00001"));

@@ -36,6 +36,31 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             Some(Right::RevealPersonalData),
             json!({ "code": "NH-510104-00001", "field": "phone" }),
         ),
+        (
+            "update_customer",
+            Some(Right::EditCustomer),
+            json!({ "edit": {
+                "code": "NH-510104-00001", "version": 1,
+                "form": farmer_form("张三"), "reason": "",
+            }}),
+        ),
+        (
+            "customer_history",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "cover_sheet",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        ("cooperation_types", None, json!({})),
+        ("townships", None, json!({ "county": "510104" })),
+        (
+            "save_cooperation_type",
+            Some(Right::ManageSettings),
+            json!({ "entry": { "key": "seed_supply", "label": "种子供应", "active": true } }),
+        ),
         ("list_users", Some(Right::ManageUsers), json!({})),
         ("create_user", Some(Right::ManageUsers), user_form.clone()),
         ("update_user", Some(Right::ManageUsers), user_form),

@@ -1,6 +1,7 @@
 //! The archive on the embedded on-disk engine: across restarts, and at rest.
 
-use app::domain::{ArchiveCodeScheme, IntakeForm, NewCustomer};
+use app::domain::intake::MemberForm;
+use app::domain::{ArchiveCodeScheme, CheckedFile, CustomerForm};
 use app::secure::vault::{MASTER_KEY_LEN, Vault, random_key};
 use app::store::{DbSettings, Store, StoreError};
 
@@ -12,17 +13,23 @@ fn on_disk(folder: &tempfile::TempDir) -> DbSettings {
     }
 }
 
-fn farmer() -> NewCustomer {
-    let form = IntakeForm {
+fn farmer() -> CheckedFile {
+    let form = CustomerForm {
         group: "farmer".into(),
         name: "张三".into(),
         phone: "13812345678".into(),
+        extra_phones: vec!["13900001111".into()],
         id_kind: "resident_id".into(),
         id_number: "11010519491231002X".into(),
         region: "510104".into(),
-        address: String::new(),
         land_area: "3".into(),
-        confirm_duplicates: false,
+        household: vec![MemberForm {
+            name: "李梅".into(),
+            relation: "spouse".into(),
+            id_number: "110105198001010016".into(),
+            labour: true,
+        }],
+        ..CustomerForm::default()
     };
     form.validate(time::macros::date!(2026 - 12 - 03))
         .expect("valid form")
@@ -36,26 +43,28 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     let first = open(&folder, &master).await.expect("opens");
     let applied = first.applied_migrations().await.expect("migrations listed");
     let code = first
-        .create_customer(&farmer(), "测试")
+        .create_customer(&farmer(), "测试", "2026-12-03")
         .await
         .expect("filed");
     drop(first);
 
     let second = reopen(&folder, &master).await.expect("reopens");
 
-    assert_eq!(applied, [1, 2, 3]);
+    assert_eq!(applied, [1, 2, 3, 4]);
     assert_eq!(
         second.applied_migrations().await.expect("listed"),
-        [1, 2, 3]
+        [1, 2, 3, 4]
     );
     let kept = second
         .customer(&code)
         .await
         .expect("read")
         .expect("file survived the restart");
-    assert_eq!(kept.name, "张三");
-    assert_eq!(kept.phone, "138****5678");
+    assert_eq!(kept.details.name, "张三");
+    assert_eq!(kept.details.phone, "138****5678");
+    assert_eq!(kept.details.household[0].id_number, "110***********0016");
     let mut sibling = farmer();
+    sibling.details.id_number = "110105194912310046".into();
     sibling.id_document = app::domain::IdDocument::parse(
         app::domain::IdKind::ResidentId,
         "110105194912310046",
@@ -63,7 +72,7 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     )
     .expect("valid");
     let next = second
-        .create_customer(&sibling, "测试")
+        .create_customer(&sibling, "测试", "2026-12-03")
         .await
         .expect("filed");
     assert_eq!(next.as_str(), "NH-510104-00002");
@@ -74,14 +83,21 @@ async fn no_file_under_the_data_folder_holds_an_id_number_or_phone_in_clear() {
     let folder = tempfile::tempdir().expect("temp folder");
     let store = open(&folder, &random_key()).await.expect("opens");
     store
-        .create_customer(&farmer(), "测试")
+        .create_customer(&farmer(), "测试", "2026-12-03")
         .await
         .expect("filed");
     drop(store);
     // Let the engine close its files.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
-    let secrets = ["13812345678", "11010519491231002X", "110105194912310"];
+    let secrets = [
+        "13812345678",
+        "11010519491231002X",
+        "110105194912310",
+        "13900001111",
+        "110105198001010016",
+        "李梅",
+    ];
     let mut scanned = 0;
     for file in walk(folder.path()) {
         let bytes = std::fs::read(&file).expect("readable");

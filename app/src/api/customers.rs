@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-use crate::domain::{Customer, CustomerSummary, IntakeForm, SensitiveField};
+use crate::domain::history::ChangeEntry;
+use crate::domain::profile::CooperationType;
+use crate::domain::township::Township;
+use crate::domain::{Customer, CustomerForm, CustomerSummary, SensitiveField};
 use crate::error::AppError;
 
 /// Largest page of search results a caller may ask for.
@@ -33,7 +36,7 @@ pub struct SearchResults {
 /// code. Every field is checked again here; the browser's check is a
 /// courtesy, this one is the rule.
 #[server(endpoint = "intake_customer", input = Json)]
-pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
+pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
     use super::ssr;
     use crate::domain::time_fmt::today_cst;
     use crate::domain::{Field, Right};
@@ -45,8 +48,8 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
             let caller = request.caller().await?;
             caller.require(Right::CreateCustomer)?;
 
-            let customer = form.validate(today_cst()).map_err(AppError::Invalid)?;
-            if !caller.scope().contains(customer.region.as_str()) {
+            let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+            if !caller.scope().contains(file.region.as_str()) {
                 return Err(AppError::field(
                     Field::Region,
                     "该地区不在您负责的范围内，请核对地区码或联系管理员",
@@ -54,8 +57,13 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
             }
 
             let store = request.store()?;
-            check_duplicates(store, &caller, &customer, form.confirm_duplicates).await?;
-            let code = match store.create_customer(&customer, caller.username()).await {
+            check_cooperation(store, &file.details.cooperation, &[]).await?;
+            check_duplicates(store, &caller, &file.details, None, form.confirm_duplicates).await?;
+            let today = today_cst().to_string();
+            let code = match store
+                .create_customer(&file, caller.username(), &today)
+                .await
+            {
                 Err(StoreError::DuplicateIdentity) => {
                     return Err(AppError::DuplicateIdentity { code: None });
                 }
@@ -64,6 +72,295 @@ pub async fn intake_customer(form: IntakeForm) -> Result<String, AppError> {
 
             tracing::info!(customer.code = %code, "customer file opened");
             Ok(code.to_string())
+        }
+        .await,
+    )
+}
+
+/// An edit of a file as the edit page sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerEdit {
+    pub code: String,
+    /// The version the edit started from.
+    pub version: i64,
+    pub form: CustomerForm,
+    /// Why the file is changed; needed for identity and credit.
+    pub reason: String,
+}
+
+/// Saves an edit of a file and answers its new version. Refused with the
+/// changes made meanwhile when someone else saved the file first.
+#[server(endpoint = "update_customer", input = Json)]
+pub async fn update_customer(edit: CustomerEdit) -> Result<i64, AppError> {
+    use super::ssr;
+    use crate::domain::history::diff;
+    use crate::domain::time_fmt::today_cst;
+    use crate::domain::{CustomerStatus, Field, Right};
+    use crate::store::{Edit, StoreError, UpdateOutcome};
+
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
+            caller.require(Right::EditCustomer)?;
+            let store = request.store()?;
+            let code = visible_code(store, &caller, &edit.code)?;
+
+            let stored = store
+                .stored_file(&code)
+                .await
+                .map_err(ssr::internal)?
+                .ok_or_else(|| not_found(&code))?;
+            if stored.status == CustomerStatus::Destroyed {
+                return Err(AppError::Conflict(format!(
+                    "档案 {code} 已销毁，不能再修改"
+                )));
+            }
+            if stored.version != edit.version {
+                return Err(conflict(store, &code, edit.version).await);
+            }
+
+            let form = keep_masked(&edit.form, &stored.details);
+            let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+            if !caller.scope().contains(file.region.as_str()) {
+                return Err(AppError::field(
+                    Field::Region,
+                    "该地区不在您负责的范围内，请核对地区码或联系管理员",
+                ));
+            }
+            check_cooperation(
+                store,
+                &file.details.cooperation,
+                &stored.details.cooperation,
+            )
+            .await?;
+
+            let types = store.cooperation_types().await.map_err(ssr::internal)?;
+            let (changes, needs_reason) = diff(&stored.details, &file.details, &types);
+            if changes.is_empty() {
+                return Ok(stored.version);
+            }
+            let reason = edit.reason.trim();
+            if needs_reason && reason.is_empty() {
+                return Err(AppError::field(
+                    Field::Reason,
+                    "修改了姓名、证件或信用状况，请写明修改原因（例如“按身份证原件更正”）",
+                ));
+            }
+            if reason.chars().count() > 200 {
+                return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
+            }
+            let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
+            if changes
+                .iter()
+                .any(|c| who_changed.contains(&c.field.as_str()))
+            {
+                check_duplicates(
+                    store,
+                    &caller,
+                    &file.details,
+                    Some(&code),
+                    form.confirm_duplicates,
+                )
+                .await?;
+            }
+
+            let today = today_cst().to_string();
+            let outcome = store
+                .update_customer(
+                    &code,
+                    &Edit {
+                        file: &file,
+                        expected_version: edit.version,
+                        actor: caller.username(),
+                        reason,
+                        changes: &changes,
+                        today: &today,
+                    },
+                )
+                .await;
+            match outcome {
+                Ok(UpdateOutcome::Saved(version)) => {
+                    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+                    tracing::info!(
+                        customer.code = %code,
+                        customer.version = version,
+                        customer.fields = %fields.join(","),
+                        "customer file changed"
+                    );
+                    Ok(version)
+                }
+                Ok(UpdateOutcome::Conflict) => Err(conflict(store, &code, edit.version).await),
+                Ok(UpdateOutcome::Gone) => Err(not_found(&code)),
+                Err(StoreError::DuplicateIdentity) => {
+                    Err(AppError::DuplicateIdentity { code: None })
+                }
+                Err(error) => Err(ssr::internal(error)),
+            }
+        }
+        .await,
+    )
+}
+
+/// The history of a file, newest first.
+#[server(endpoint = "customer_history", input = Json)]
+pub async fn customer_history(code: String) -> Result<Vec<ChangeEntry>, AppError> {
+    use super::ssr;
+    use crate::domain::Right;
+
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
+            caller.require(Right::ViewCustomer)?;
+            let store = request.store()?;
+            let code = visible_code(store, &caller, &code)?;
+            store.history(&code, 0).await.map_err(ssr::internal)
+        }
+        .await,
+    )
+}
+
+/// The townships of one county, for the region picker.
+#[server(endpoint = "townships", input = Json)]
+pub async fn townships(county: String) -> Result<Vec<Township>, AppError> {
+    use super::ssr;
+
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            request.caller().await?;
+            Ok(crate::domain::township::in_county(county.trim()))
+        }
+        .await,
+    )
+}
+
+/// The list of cooperation intentions, retired entries included (files may
+/// still name them).
+#[server(endpoint = "cooperation_types", input = Json)]
+pub async fn cooperation_types() -> Result<Vec<CooperationType>, AppError> {
+    use super::ssr;
+
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            request.caller().await?;
+            let store = request.store()?;
+            store.cooperation_types().await.map_err(ssr::internal)
+        }
+        .await,
+    )
+}
+
+/// Adds, renames, retires or brings back an entry of the list of
+/// cooperation intentions. Entries are never deleted: old files name them.
+#[server(endpoint = "save_cooperation_type", input = Json)]
+pub async fn save_cooperation_type(entry: CooperationType) -> Result<(), AppError> {
+    use super::ssr;
+    use crate::domain::Right;
+
+    let request = ssr::Request::begin();
+    request.answer(
+        async {
+            let caller = request.caller().await?;
+            caller.require(Right::ManageSettings)?;
+            let key = entry.key.trim();
+            if key.is_empty()
+                || key.len() > 40
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(AppError::BadRequest(
+                    "代码只能由小写英文字母、数字和下划线组成，最多 40 个字符".to_string(),
+                ));
+            }
+            let label = entry.label.trim();
+            if label.is_empty() || label.chars().count() > 20 {
+                return Err(AppError::BadRequest(
+                    "名称不能为空，且不超过 20 个字".to_string(),
+                ));
+            }
+            let store = request.store()?;
+            store
+                .save_cooperation_type(&CooperationType {
+                    key: key.to_string(),
+                    label: label.to_string(),
+                    active: entry.active,
+                })
+                .await
+                .map_err(ssr::internal)?;
+            tracing::info!(
+                setting.cooperation_type = key,
+                "cooperation intention saved"
+            );
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// What the printed cover sheet of a paper folder shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cover {
+    pub customer: Customer,
+    /// Labels of the file's cooperation intentions.
+    pub cooperation: Vec<String>,
+    /// The address of the electronic file, which the QR code holds.
+    pub url: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+}
+
+/// The cover sheet of a file's paper folder: the main facts (personal
+/// values masked) and a QR code that opens the electronic file.
+#[server(endpoint = "cover_sheet", input = Json)]
+pub async fn cover_sheet(code: String) -> Result<Cover, AppError> {
+    use super::ssr;
+    use crate::domain::Right;
+
+    let request = ssr::Request::begin();
+    let origin = ssr::origin(request.auth.secure_cookie);
+    request.answer(
+        async {
+            let caller = request.caller().await?;
+            caller.require(Right::ViewCustomer)?;
+            let store = request.store()?;
+            let code = visible_code(store, &caller, &code)?;
+            let customer = store
+                .customer(&code)
+                .await
+                .map_err(ssr::internal)?
+                .ok_or_else(|| not_found(&code))?;
+            let types = store.cooperation_types().await.map_err(ssr::internal)?;
+            let cooperation = customer
+                .details
+                .cooperation
+                .iter()
+                .map(|key| {
+                    types
+                        .iter()
+                        .find(|t| &t.key == key)
+                        .map_or_else(|| key.clone(), |t| t.label.clone())
+                })
+                .collect();
+            let url = format!("{origin}/customers/{code}");
+            let qr_svg = qrcode::QrCode::with_error_correction_level(&url, qrcode::EcLevel::M)
+                .map_err(|error| {
+                    tracing::error!(error = %error, "QR code could not be drawn");
+                    AppError::Internal
+                })?
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build();
+            Ok(Cover {
+                customer,
+                cooperation,
+                url,
+                qr_svg,
+            })
         }
         .await,
     )
@@ -191,6 +488,85 @@ fn not_found(code: &impl std::fmt::Display) -> AppError {
     AppError::NotFound(format!("档案 {code}"))
 }
 
+/// Refuses cooperation intentions that are not on the list, or retired,
+/// unless the file already had them.
+#[cfg(feature = "ssr")]
+async fn check_cooperation(
+    store: &crate::store::Store,
+    chosen: &[String],
+    already: &[String],
+) -> Result<(), AppError> {
+    let types = store
+        .cooperation_types()
+        .await
+        .map_err(super::ssr::internal)?;
+    let offered =
+        |key: &String| already.contains(key) || types.iter().any(|t| &t.key == key && t.active);
+    if chosen.iter().all(offered) {
+        return Ok(());
+    }
+    Err(AppError::field(
+        crate::domain::Field::Cooperation,
+        "合作意向中有已停用或不存在的选项，请刷新页面后重新勾选",
+    ))
+}
+
+/// The edit form shows stored ID numbers and phones masked; a masked value
+/// that was left as it was keeps the stored value it stands for. A masked
+/// value that matches none stays masked, and the check refuses it.
+// Limitation: a household member's ID number has no reveal; it stays
+// masked on every page and is kept as stored by this function.
+#[cfg(feature = "ssr")]
+fn keep_masked(form: &CustomerForm, stored: &crate::domain::CustomerDetails) -> CustomerForm {
+    use crate::domain::intake::is_masked;
+    use crate::domain::masking::{mask_id_number, mask_phone};
+
+    let phones: Vec<&str> = stored.phones().collect();
+    let phone = |typed: &String| {
+        if !is_masked(typed) {
+            return typed.clone();
+        }
+        phones
+            .iter()
+            .find(|p| mask_phone(p) == typed.trim())
+            .map_or_else(|| typed.clone(), |p| (*p).to_string())
+    };
+    let mut form = form.clone();
+    form.phone = phone(&form.phone);
+    form.extra_phones = form.extra_phones.iter().map(phone).collect();
+    if is_masked(&form.id_number) && mask_id_number(&stored.id_number) == form.id_number.trim() {
+        form.id_number.clone_from(&stored.id_number);
+    }
+    for member in &mut form.household {
+        if !is_masked(&member.id_number) {
+            continue;
+        }
+        if let Some(same) = stored.household.iter().find(|m| {
+            !m.id_number.is_empty() && mask_id_number(&m.id_number) == member.id_number.trim()
+        }) {
+            member.id_number.clone_from(&same.id_number);
+        }
+    }
+    form
+}
+
+/// The refusal of an edit that started from an older version: what was
+/// saved since, so that staff can decide.
+#[cfg(feature = "ssr")]
+async fn conflict(
+    store: &crate::store::Store,
+    code: &crate::domain::ArchiveCode,
+    since: i64,
+) -> AppError {
+    match store.history(code, since).await {
+        Ok(entries) => AppError::EditConflict {
+            version: entries.first().map_or(since, |e| e.version),
+            entries,
+        },
+        Err(error) => super::ssr::internal(error),
+    }
+}
+
 /// Refuses a second file for the same ID number or credit code, and asks for
 /// a confirmation when other files look like the same customer (the same
 /// phone, or a name one character apart in the same county). Files outside
@@ -199,13 +575,14 @@ fn not_found(code: &impl std::fmt::Display) -> AppError {
 async fn check_duplicates(
     store: &crate::store::Store,
     caller: &super::caller::Caller,
-    customer: &crate::domain::NewCustomer,
+    details: &crate::domain::CustomerDetails,
+    except: Option<&crate::domain::ArchiveCode>,
     confirmed: bool,
 ) -> Result<(), AppError> {
     use crate::domain::DuplicateReason;
 
     let found = store
-        .find_duplicates(customer)
+        .find_duplicates(details, except)
         .await
         .map_err(super::ssr::internal)?;
     let visible = |region: &str| caller.scope().contains(region);

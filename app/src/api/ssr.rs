@@ -75,6 +75,29 @@ impl Request {
     }
 }
 
+/// The scheme and host the browser used to reach this server, as
+/// `https://host:port`; read from the request, so call it before the first
+/// `.await`.
+// Limitation: a server reached under several names prints whichever name
+// the printing browser used.
+pub(crate) fn origin(https: bool) -> String {
+    let host = use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::HOST)?
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        })
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or_else(|| "localhost".to_string());
+    let scheme = if https { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
 /// Logs a store failure once, here at the boundary, and hides it from the
 /// caller.
 pub(crate) fn internal(error: StoreError) -> AppError {

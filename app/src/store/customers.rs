@@ -9,12 +9,16 @@ use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 use super::{Store, StoreError};
 use crate::domain::SensitiveField;
 use crate::domain::customer::names_alike;
-use crate::domain::masking::{mask_id_number, mask_phone};
-use crate::domain::region;
-use crate::domain::{
-    ArchiveCode, AreaMu, Customer, CustomerGroup, CustomerStatus, CustomerSummary,
-    DuplicateCandidate, DuplicateReason, IdKind, NewCustomer, Phone, RegionScope, time_fmt,
+use crate::domain::history::{ChangeEntry, FieldChange};
+use crate::domain::profile::{
+    Asset, AssetKind, CooperationType, Credit, CreditRating, HouseholdMember, PaperLocation,
+    Parcel, Tenure,
 };
+use crate::domain::{
+    ArchiveCode, AreaMu, CheckedFile, Customer, CustomerDetails, CustomerGroup, CustomerStatus,
+    CustomerSummary, DuplicateCandidate, DuplicateReason, IdKind, Phone, RegionScope, time_fmt,
+};
+use crate::domain::{region, township};
 use crate::secure::vault::DataKey;
 
 /// Concurrent intakes in one region contend for one counter, and each round
@@ -29,20 +33,85 @@ pub struct SearchPage {
     pub rows: Vec<CustomerSummary>,
 }
 
+/// What became of an edit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateOutcome {
+    /// Saved as this version.
+    Saved(i64),
+    /// The file is at another version than the edit started from.
+    Conflict,
+    /// There is no such file (any more).
+    Gone,
+}
+
+/// A file's details in full, as stored, and the version they belong to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredFile {
+    pub details: CustomerDetails,
+    pub version: i64,
+    pub status: CustomerStatus,
+}
+
+/// A saved edit: the checked file, who saved it, why, and what changed.
+pub struct Edit<'a> {
+    pub file: &'a CheckedFile,
+    pub expected_version: i64,
+    pub actor: &'a str,
+    pub reason: &'a str,
+    pub changes: &'a [FieldChange],
+    /// `YYYY-MM-DD`, for the date of a new credit rating.
+    pub today: &'a str,
+}
+
 #[derive(SurrealValue)]
-struct NewCustomerRow {
+struct ParcelRow {
+    location: String,
+    area_hundredths: i64,
+    crop: String,
+    tenure: String,
+}
+
+#[derive(SurrealValue)]
+struct AssetRow {
+    kind: String,
+    description: String,
+    quantity: i64,
+    unit: String,
+}
+
+/// Every stored field of a file that a save writes.
+#[derive(SurrealValue)]
+struct FileRow {
     code: String,
+    created_by: String,
     customer_group: String,
     name: String,
     phone_sealed: String,
     phone_index: String,
+    extra_phones_sealed: String,
+    extra_phone_indexes: Vec<String>,
     id_kind: String,
     id_number_sealed: String,
     id_number_index: String,
+    legal_representative: String,
+    contact_person: String,
     region: String,
+    township: String,
     address: String,
     land_area_hundredths: i64,
-    created_by: String,
+    household_sealed: String,
+    parcels: Vec<ParcelRow>,
+    assets: Vec<AssetRow>,
+    cooperation: Vec<String>,
+    credit_rating: String,
+    credit_reason: String,
+    credit_date: String,
+    credit_set_by: String,
+    tags: Vec<String>,
+    notes: String,
+    paper_cabinet: String,
+    paper_shelf: String,
+    paper_box: String,
     updated_by: String,
 }
 
@@ -52,17 +121,56 @@ struct CustomerRow {
     customer_group: String,
     name: String,
     phone_sealed: String,
+    extra_phones_sealed: String,
     id_kind: String,
     id_number_sealed: String,
+    legal_representative: String,
+    contact_person: String,
     region: String,
+    township: String,
     address: String,
     land_area_hundredths: i64,
+    household_sealed: String,
+    parcels: Vec<ParcelRow>,
+    assets: Vec<AssetRow>,
+    cooperation: Vec<String>,
+    credit_rating: String,
+    credit_reason: String,
+    credit_date: String,
+    credit_set_by: String,
+    tags: Vec<String>,
+    notes: String,
+    paper_cabinet: String,
+    paper_shelf: String,
+    paper_box: String,
     status: String,
     version: i64,
     created_at: Datetime,
     created_by: String,
     updated_at: Datetime,
     updated_by: String,
+}
+
+const CUSTOMER_COLUMNS: &str = "code, customer_group, name, phone_sealed, extra_phones_sealed, \
+     id_kind, id_number_sealed, legal_representative, contact_person, region, township, address, \
+     land_area_hundredths, household_sealed, parcels, assets, cooperation, credit_rating, \
+     credit_reason, credit_date, credit_set_by, tags, notes, paper_cabinet, paper_shelf, \
+     paper_box, status, version, created_at, created_by, updated_at, updated_by";
+
+#[derive(SurrealValue)]
+struct ChangeRow {
+    version: i64,
+    at: Datetime,
+    by: String,
+    reason: String,
+    changes_sealed: String,
+}
+
+#[derive(SurrealValue)]
+struct CooperationRow {
+    key: String,
+    label: String,
+    active: bool,
 }
 
 #[derive(SurrealValue)]
@@ -78,8 +186,10 @@ struct DuplicateRow {
     code: String,
     name: String,
     region: String,
+    township: String,
     id_number_index: String,
     phone_index: String,
+    extra_phone_indexes: Vec<String>,
 }
 
 #[derive(SurrealValue)]
@@ -87,8 +197,14 @@ struct CountRow {
     count: i64,
 }
 
+/// The associated-data label of a sealed history entry.
+fn change_field(version: i64) -> String {
+    format!("change/{version}")
+}
+
 impl Store {
-    /// Files a new customer under the next serial of its group and region.
+    /// Files a new customer under the next serial of its group and region,
+    /// with the first entry of its history.
     ///
     /// The serial is taken and the file written in one transaction: either
     /// both happen or neither, so serials have no gaps and are never shared.
@@ -96,34 +212,21 @@ impl Store {
     /// is retried after a short pause.
     pub async fn create_customer(
         &self,
-        customer: &NewCustomer,
+        file: &CheckedFile,
         actor: &str,
+        today: &str,
     ) -> Result<ArchiveCode, StoreError> {
-        let counter_key = self.scheme.counter_key(customer.group, &customer.region);
+        let counter_key = self.scheme.counter_key(file.group, &file.region);
         for attempt in 0..MAX_ATTEMPTS {
             let tx = self.db.clone().begin().await?;
-            let outcome = self.insert_in(&tx, customer, &counter_key, actor).await;
-            let outcome = match outcome {
-                Ok(code) => tx.commit().await.map(|_| code),
-                Err(error) => {
-                    // The transaction is over either way; a failed cancel
-                    // changes nothing about the error to report.
-                    let _ = tx.cancel().await;
-                    Err(error)
-                }
-            };
-            match outcome {
+            let outcome = self.insert_in(&tx, file, &counter_key, actor, today).await;
+            match finish(tx, outcome).await {
                 Ok(code) => return Ok(code),
                 Err(error) if is_conflict(&error) => {
                     tracing::debug!(archive.counter = %counter_key, attempt, "serial contended");
                     tokio::time::sleep(backoff(attempt)).await;
                 }
-                // The unique index caught a file with the same ID number
-                // filed at the same moment.
-                Err(error) if error.message().contains("customer_id_number_index") => {
-                    return Err(StoreError::DuplicateIdentity);
-                }
-                Err(error) => return Err(error.into()),
+                Err(error) => return Err(unique_or(error)),
             }
         }
         Err(StoreError::Contention(counter_key))
@@ -132,9 +235,10 @@ impl Store {
     async fn insert_in(
         &self,
         tx: &Transaction<Any>,
-        customer: &NewCustomer,
+        file: &CheckedFile,
         counter_key: &str,
         actor: &str,
+        today: &str,
     ) -> Result<ArchiveCode, surrealdb::Error> {
         let serial: Option<i64> = tx
             .query("UPSERT ONLY $counter SET last = (last ?? 0) + 1 RETURN VALUE last")
@@ -142,86 +246,241 @@ impl Store {
             .await?
             .take(0)?;
         let serial = serial.and_then(|s| u64::try_from(s).ok()).unwrap_or(1);
-        let code = ArchiveCode::new(
-            &self.scheme,
-            customer.group,
-            customer.region.clone(),
-            serial,
-        );
+        let code = ArchiveCode::new(&self.scheme, file.group, file.region.clone(), serial);
 
         let (key, wrapped_key) = self.vault.new_data_key(code.as_str());
-        let phone = customer.phone.as_str();
-        let id_number = customer.id_document.number();
-        let row = NewCustomerRow {
-            code: code.to_string(),
-            customer_group: customer.group.key().to_string(),
-            name: customer.name.as_str().to_string(),
-            phone_sealed: key.seal(code.as_str(), SensitiveField::Phone.key(), phone),
-            phone_index: self.vault.blind_index(SensitiveField::Phone.key(), phone),
-            id_kind: customer.id_document.kind().key().to_string(),
-            id_number_sealed: key.seal(code.as_str(), SensitiveField::IdNumber.key(), id_number),
-            id_number_index: self
-                .vault
-                .blind_index(SensitiveField::IdNumber.key(), id_number),
-            region: customer.region.as_str().to_string(),
-            address: customer.address.clone(),
-            land_area_hundredths: i64::try_from(customer.land_area.hundredths()).unwrap_or(0),
-            created_by: actor.to_string(),
-            updated_by: actor.to_string(),
-        };
+        let credit = credit_on_save(&file.details.credit, None, actor, today);
+        let row = self.file_row(code.as_str(), &key, &file.details, &credit, (actor, actor));
+        let changes = key.seal(code.as_str(), &change_field(1), "[]");
         tx.query(
             "CREATE ONLY $id CONTENT $row RETURN NONE;
-             CREATE ONLY $key_id SET wrapped = $wrapped RETURN NONE;",
+             CREATE ONLY $key_id SET wrapped = $wrapped RETURN NONE;
+             CREATE customer_change SET customer = $code, version = 1, by = $actor, \
+                 fields = [], reason = '新建档案', changes_sealed = $changes RETURN NONE;",
         )
         .bind(("id", customer_id(code.as_str())))
         .bind(("row", row))
+        .bind(("code", code.to_string()))
+        .bind(("actor", actor.to_string()))
         .bind(("key_id", key_id(code.as_str())))
         .bind(("wrapped", wrapped_key))
+        .bind(("changes", changes))
         .await?
         .check()?;
         Ok(code)
     }
 
-    /// Files that may be the same customer as `customer`: the same ID number
-    /// or credit code, the same phone, or a name one character apart in the
-    /// same county. Each comes with its region code, for the caller's scope.
+    /// Saves an edit if the file is still at the version the edit started
+    /// from, together with its history entry, in one transaction.
+    pub async fn update_customer(
+        &self,
+        code: &ArchiveCode,
+        edit: &Edit<'_>,
+    ) -> Result<UpdateOutcome, StoreError> {
+        let Some((row, key)) = self.sealed_customer(code).await? else {
+            return Ok(UpdateOutcome::Gone);
+        };
+        if row.version != edit.expected_version {
+            return Ok(UpdateOutcome::Conflict);
+        }
+        let old_credit = credit_of(&row);
+        let credit = credit_on_save(
+            &edit.file.details.credit,
+            Some(&old_credit),
+            edit.actor,
+            edit.today,
+        );
+        let file_row = self.file_row(
+            code.as_str(),
+            &key,
+            &edit.file.details,
+            &credit,
+            (&row.created_by, edit.actor),
+        );
+        let version = edit.expected_version + 1;
+        let changes = serde_json::to_string(edit.changes).unwrap_or_else(|_| "[]".to_string());
+        let fields: Vec<String> = edit.changes.iter().map(|c| c.field.clone()).collect();
+
+        let tx = self.db.clone().begin().await?;
+        let saved = async {
+            // Claiming the next version first makes a concurrent save of the
+            // same file conflict here, before anything else is written.
+            let saved: Option<i64> = tx
+                .query(
+                    "UPDATE ONLY $id SET version = $version, updated_at = time::now() \
+                     WHERE version = $expected RETURN VALUE version",
+                )
+                .bind(("id", customer_id(code.as_str())))
+                .bind(("version", version))
+                .bind(("expected", edit.expected_version))
+                .await?
+                .take(0)?;
+            if saved.is_none() {
+                return Ok(None);
+            }
+            tx.query("UPDATE ONLY $id MERGE $row RETURN NONE")
+                .bind(("id", customer_id(code.as_str())))
+                .bind(("row", file_row))
+                .await?
+                .check()?;
+            tx.query(
+                "CREATE customer_change SET customer = $code, version = $version, by = $actor, \
+                 fields = $fields, reason = $reason, changes_sealed = $changes RETURN NONE",
+            )
+            .bind(("code", code.to_string()))
+            .bind(("version", version))
+            .bind(("actor", edit.actor.to_string()))
+            .bind(("fields", fields))
+            .bind(("reason", edit.reason.to_string()))
+            .bind((
+                "changes",
+                key.seal(code.as_str(), &change_field(version), &changes),
+            ))
+            .await?
+            .check()?;
+            Ok(Some(version))
+        }
+        .await;
+        match finish(tx, saved).await {
+            Ok(Some(version)) => Ok(UpdateOutcome::Saved(version)),
+            Ok(None) => Ok(UpdateOutcome::Conflict),
+            // Another save of the same file got there first.
+            Err(error) if is_conflict(&error) => Ok(UpdateOutcome::Conflict),
+            Err(error) => Err(unique_or(error)),
+        }
+    }
+
+    /// The stored row of a file's details, sealed under its data key.
+    fn file_row(
+        &self,
+        code: &str,
+        key: &DataKey,
+        details: &CustomerDetails,
+        credit: &Credit,
+        (created_by, actor): (&str, &str),
+    ) -> FileRow {
+        let phone_index = |phone: &str| self.vault.blind_index(SensitiveField::Phone.key(), phone);
+        let seal_list = |field: &str, json: String, empty: bool| {
+            if empty {
+                String::new()
+            } else {
+                key.seal(code, field, &json)
+            }
+        };
+        FileRow {
+            code: code.to_string(),
+            created_by: created_by.to_string(),
+            customer_group: details.group.key().to_string(),
+            name: details.name.clone(),
+            phone_sealed: key.seal(code, SensitiveField::Phone.key(), &details.phone),
+            phone_index: phone_index(&details.phone),
+            extra_phones_sealed: seal_list(
+                EXTRA_PHONES,
+                serde_json::to_string(&details.extra_phones).unwrap_or_default(),
+                details.extra_phones.is_empty(),
+            ),
+            extra_phone_indexes: details
+                .extra_phones
+                .iter()
+                .map(|p| phone_index(p))
+                .collect(),
+            id_kind: details.id_kind.key().to_string(),
+            id_number_sealed: key.seal(code, SensitiveField::IdNumber.key(), &details.id_number),
+            id_number_index: self
+                .vault
+                .blind_index(SensitiveField::IdNumber.key(), &details.id_number),
+            legal_representative: details.legal_representative.clone(),
+            contact_person: details.contact_person.clone(),
+            region: details.region.clone(),
+            township: details.township.clone(),
+            address: details.address.clone(),
+            land_area_hundredths: hundredths(details.land_area),
+            household_sealed: seal_list(
+                HOUSEHOLD,
+                serde_json::to_string(&details.household).unwrap_or_default(),
+                details.household.is_empty(),
+            ),
+            parcels: details
+                .parcels
+                .iter()
+                .map(|p| ParcelRow {
+                    location: p.location.clone(),
+                    area_hundredths: hundredths(p.area),
+                    crop: p.crop.clone(),
+                    tenure: p.tenure.key().to_string(),
+                })
+                .collect(),
+            assets: details
+                .assets
+                .iter()
+                .map(|a| AssetRow {
+                    kind: a.kind.key().to_string(),
+                    description: a.description.clone(),
+                    quantity: i64::from(a.quantity),
+                    unit: a.unit.clone(),
+                })
+                .collect(),
+            cooperation: details.cooperation.clone(),
+            credit_rating: credit.rating.key().to_string(),
+            credit_reason: credit.reason.clone(),
+            credit_date: credit.date.clone(),
+            credit_set_by: credit.set_by.clone(),
+            tags: details.tags.clone(),
+            notes: details.notes.clone(),
+            paper_cabinet: details.paper.cabinet.clone(),
+            paper_shelf: details.paper.shelf.clone(),
+            paper_box: details.paper.r#box.clone(),
+            updated_by: actor.to_string(),
+        }
+    }
+
+    /// Files that may be the same customer as `details`: the same ID number
+    /// or credit code, a shared phone, or a name one character apart in the
+    /// same county. `except` leaves out the file being edited. Each comes
+    /// with its region code, for the caller's scope.
     pub async fn find_duplicates(
         &self,
-        customer: &NewCustomer,
+        details: &CustomerDetails,
+        except: Option<&ArchiveCode>,
     ) -> Result<Vec<(DuplicateCandidate, String)>, StoreError> {
-        let id_index = self.vault.blind_index(
-            SensitiveField::IdNumber.key(),
-            customer.id_document.number(),
-        );
-        let phone_index = self
+        let id_index = self
             .vault
-            .blind_index(SensitiveField::Phone.key(), customer.phone.as_str());
-        let first_char: String = customer.name.as_str().chars().take(1).collect();
+            .blind_index(SensitiveField::IdNumber.key(), &details.id_number);
+        let phone_indexes: Vec<String> = details
+            .phones()
+            .map(|p| self.vault.blind_index(SensitiveField::Phone.key(), p))
+            .collect();
+        let first_char: String = details.name.chars().take(1).collect();
         let rows: Vec<DuplicateRow> = self
             .db
             .query(
-                "SELECT code, name, region, id_number_index, phone_index FROM customer \
-                 WHERE status != 'destroyed' AND (id_number_index = $id OR phone_index = $phone \
+                "SELECT code, name, region, township, id_number_index, phone_index, extra_phone_indexes \
+                 FROM customer WHERE status != 'destroyed' AND code != $except \
+                 AND (id_number_index = $id OR phone_index IN $phones \
+                 OR extra_phone_indexes CONTAINSANY $phones \
                  OR (region = $region AND string::starts_with(name, $first))) \
                  ORDER BY code LIMIT 50",
             )
             .bind(("id", id_index.clone()))
-            .bind(("phone", phone_index.clone()))
-            .bind(("region", customer.region.as_str().to_string()))
+            .bind(("phones", phone_indexes.clone()))
+            .bind(("region", details.region.clone()))
             .bind(("first", first_char))
+            .bind(("except", except.map(ToString::to_string).unwrap_or_default()))
             .await?
             .take(0)?;
 
         let candidates = rows.into_iter().filter_map(|row| {
+            let shares_phone = phone_indexes
+                .iter()
+                .any(|p| *p == row.phone_index || row.extra_phone_indexes.contains(p));
             let reasons: Vec<DuplicateReason> = [
                 (
                     row.id_number_index == id_index,
                     DuplicateReason::SameIdentity,
                 ),
-                (row.phone_index == phone_index, DuplicateReason::SamePhone),
+                (shares_phone, DuplicateReason::SamePhone),
                 (
-                    row.region == customer.region.as_str()
-                        && names_alike(&row.name, customer.name.as_str()),
+                    same_place(&row, details) && names_alike(&row.name, &details.name),
                     DuplicateReason::SimilarName,
                 ),
             ]
@@ -230,7 +489,7 @@ impl Store {
             .collect();
             (!reasons.is_empty()).then(|| {
                 let candidate = DuplicateCandidate {
-                    region_name: region::full_name(&row.region),
+                    region_name: place_name(&row.region, &row.township),
                     code: row.code,
                     name: row.name,
                     reasons,
@@ -241,21 +500,122 @@ impl Store {
         Ok(candidates.collect())
     }
 
-    /// The whole file of one customer, if it exists, with its ID number and
-    /// phone masked.
+    /// The whole file of one customer, if it exists, with its ID numbers and
+    /// phones masked.
     pub async fn customer(&self, code: &ArchiveCode) -> Result<Option<Customer>, StoreError> {
         let Some((row, key)) = self.sealed_customer(code).await? else {
             return Ok(None);
         };
-        let phone = open_field(&key, &row.code, SensitiveField::Phone, &row.phone_sealed)?;
-        let id_number = open_field(
-            &key,
-            &row.code,
-            SensitiveField::IdNumber,
-            &row.id_number_sealed,
-        )?;
-        row.into_customer(&mask_phone(&phone), &mask_id_number(&id_number))
-            .map(Some)
+        let details = row.details(&key)?.masked();
+        Ok(Some(row.into_customer(details)?))
+    }
+
+    /// The details of a file in full, for an edit to compare against and to
+    /// keep the values that the edit form showed masked.
+    pub async fn stored_file(&self, code: &ArchiveCode) -> Result<Option<StoredFile>, StoreError> {
+        let Some((row, key)) = self.sealed_customer(code).await? else {
+            return Ok(None);
+        };
+        let details = row.details(&key)?;
+        let status = CustomerStatus::from_key(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(row.code.clone()))?;
+        Ok(Some(StoredFile {
+            details,
+            version: row.version,
+            status,
+        }))
+    }
+
+    /// The history of a file, newest first; `after` leaves out the versions
+    /// up to and including it.
+    pub async fn history(
+        &self,
+        code: &ArchiveCode,
+        after: i64,
+    ) -> Result<Vec<ChangeEntry>, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT version, at, by, reason, changes_sealed FROM customer_change \
+                 WHERE customer = $code AND version > $after ORDER BY version DESC;
+                 SELECT VALUE wrapped FROM ONLY $key_id;",
+            )
+            .bind(("code", code.to_string()))
+            .bind(("after", after))
+            .bind(("key_id", key_id(code.as_str())))
+            .await?;
+        let rows: Vec<ChangeRow> = response.take(0)?;
+        let wrapped: Option<String> = response.take(1)?;
+        let Some(wrapped) = wrapped else {
+            return Ok(Vec::new());
+        };
+        let key = self.data_key(code.as_str(), &wrapped)?;
+        rows.into_iter()
+            .map(|row| {
+                let changes = if row.changes_sealed.is_empty() {
+                    Vec::new()
+                } else {
+                    let json = key
+                        .open(
+                            code.as_str(),
+                            &change_field(row.version),
+                            &row.changes_sealed,
+                        )
+                        .map_err(|source| StoreError::Sealed {
+                            code: code.to_string(),
+                            field: "history",
+                            source,
+                        })?;
+                    serde_json::from_str(&json)
+                        .map_err(|_| StoreError::Corrupt(code.to_string()))?
+                };
+                Ok(ChangeEntry {
+                    version: row.version,
+                    at: time_fmt::format_minute_cst(row.at.timestamp_millis()),
+                    by: row.by,
+                    reason: row.reason,
+                    changes,
+                })
+            })
+            .collect()
+    }
+
+    /// The list of cooperation intentions, in the order offered.
+    pub async fn cooperation_types(&self) -> Result<Vec<CooperationType>, StoreError> {
+        let rows: Vec<CooperationRow> = self
+            .db
+            .query(
+                "SELECT record::id(id) AS key, label, active, position FROM cooperation_type \
+                 ORDER BY position, key",
+            )
+            .await?
+            .take(0)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CooperationType {
+                key: r.key,
+                label: r.label,
+                active: r.active,
+            })
+            .collect())
+    }
+
+    /// Adds an entry to the list of cooperation intentions, or renames,
+    /// retires or brings back one.
+    pub async fn save_cooperation_type(&self, entry: &CooperationType) -> Result<(), StoreError> {
+        self.db
+            .query(
+                "UPSERT ONLY type::record('cooperation_type', $key) SET label = $label, \
+                 active = $active, position = position ?? \
+                 (math::max((SELECT VALUE position FROM cooperation_type)) ?? 0) + 1 \
+                 RETURN NONE",
+            )
+            .bind(("key", entry.key.clone()))
+            .bind(("label", entry.label.clone()))
+            .bind(("active", entry.active))
+            .await?
+            .check()?;
+        Ok(())
     }
 
     /// One personal value of a file in full, and a record that `username`
@@ -273,7 +633,7 @@ impl Store {
             SensitiveField::Phone => &row.phone_sealed,
             SensitiveField::IdNumber => &row.id_number_sealed,
         };
-        let value = open_field(&key, &row.code, field, sealed)?;
+        let value = open_field(&key, &row.code, field.key(), sealed)?;
         self.db
             .query("CREATE disclosure SET username = $username, customer = $code, field = $field")
             .bind(("username", username.to_string()))
@@ -302,12 +662,10 @@ impl Store {
     ) -> Result<Option<(CustomerRow, DataKey)>, StoreError> {
         let mut response = self
             .db
-            .query(
-                "SELECT code, customer_group, name, phone_sealed, id_kind, id_number_sealed, \
-                 region, address, land_area_hundredths, status, version, created_at, \
-                 created_by, updated_at, updated_by FROM ONLY $id;
-                 SELECT VALUE wrapped FROM ONLY $key_id;",
-            )
+            .query(format!(
+                "SELECT {CUSTOMER_COLUMNS} FROM ONLY $id;
+                 SELECT VALUE wrapped FROM ONLY $key_id;"
+            ))
             .bind(("id", customer_id(code.as_str())))
             .bind(("key_id", key_id(code.as_str())))
             .await?;
@@ -316,16 +674,18 @@ impl Store {
         let (Some(row), Some(wrapped)) = (row, wrapped) else {
             return Ok(None);
         };
+        let key = self.data_key(&row.code, &wrapped)?;
+        Ok(Some((row, key)))
+    }
 
-        let key = self
-            .vault
-            .unwrap_data_key(&row.code, &wrapped)
+    fn data_key(&self, code: &str, wrapped: &str) -> Result<DataKey, StoreError> {
+        self.vault
+            .unwrap_data_key(code, wrapped)
             .map_err(|source| StoreError::Sealed {
-                code: row.code.clone(),
+                code: code.to_string(),
                 field: "data key",
                 source,
-            })?;
-        Ok(Some((row, key)))
+            })
     }
 
     /// Files whose archive code starts with `text` (ignoring case) or whose
@@ -342,7 +702,8 @@ impl Store {
     ) -> Result<SearchPage, StoreError> {
         let text_match = "(string::starts_with(code, $code_prefix) \
              OR string::contains(name, $text) \
-             OR phone_index = $phone_index OR id_number_index = $id_number_index)";
+             OR phone_index = $phone_index OR $phone_index IN extra_phone_indexes \
+             OR id_number_index = $id_number_index)";
         let (scope_match, scope_values) = scope_condition(scope);
         let condition = format!("{text_match} AND {scope_match}");
         let mut query = self.db.query(format!(
@@ -423,13 +784,13 @@ fn key_id(code: &str) -> RecordId {
 fn open_field(
     key: &DataKey,
     code: &str,
-    field: SensitiveField,
+    field: &'static str,
     sealed: &str,
 ) -> Result<String, StoreError> {
-    key.open(code, field.key(), sealed)
+    key.open(code, field, sealed)
         .map_err(|source| StoreError::Sealed {
             code: code.to_string(),
-            field: field.key(),
+            field,
             source,
         })
 }
@@ -459,24 +820,173 @@ fn parse_group(code: &str, key: &str) -> Result<CustomerGroup, StoreError> {
     CustomerGroup::from_key(key).ok_or_else(|| StoreError::Corrupt(code.to_string()))
 }
 
+/// Two files lie in the same place when they share the county and, where
+/// both name one, the township.
+fn same_place(row: &DuplicateRow, details: &CustomerDetails) -> bool {
+    row.region == details.region
+        && (row.township.is_empty()
+            || details.township.is_empty()
+            || row.township == details.township)
+}
+
+/// The full name of a county and, when given, its township.
+fn place_name(region_code: &str, township_code: &str) -> String {
+    let county = region::full_name(region_code);
+    match township::name(township_code) {
+        Some(town) => format!("{county} {town}"),
+        None => county,
+    }
+}
+
+/// Associated-data labels of the sealed lists.
+const EXTRA_PHONES: &str = "extra_phones";
+const HOUSEHOLD: &str = "household";
+
+fn hundredths(area: AreaMu) -> i64 {
+    i64::try_from(area.hundredths()).unwrap_or(i64::MAX)
+}
+
+/// Commits the transaction when its work succeeded, cancels it otherwise.
+async fn finish<T>(
+    tx: Transaction<Any>,
+    outcome: Result<T, surrealdb::Error>,
+) -> Result<T, surrealdb::Error> {
+    match outcome {
+        Ok(value) => tx.commit().await.map(|_| value),
+        Err(error) => {
+            // The transaction is over either way; a failed cancel changes
+            // nothing about the error to report.
+            let _ = tx.cancel().await;
+            Err(error)
+        }
+    }
+}
+
+/// The unique index caught a second file with the same ID number, saved at
+/// the same moment as the first.
+fn unique_or(error: surrealdb::Error) -> StoreError {
+    if error.message().contains("customer_id_number_index") {
+        StoreError::DuplicateIdentity
+    } else {
+        error.into()
+    }
+}
+
+/// The credit status to store: a changed rating or reason is dated today
+/// and signed by whoever saves it; an unchanged one keeps its date and
+/// author.
+fn credit_on_save(typed: &Credit, stored: Option<&Credit>, actor: &str, today: &str) -> Credit {
+    match stored {
+        Some(old) if old.rating == typed.rating && old.reason == typed.reason => old.clone(),
+        _ if typed.rating == CreditRating::Unrated && typed.reason.is_empty() => Credit::default(),
+        _ => Credit {
+            rating: typed.rating,
+            reason: typed.reason.clone(),
+            date: today.to_string(),
+            set_by: actor.to_string(),
+        },
+    }
+}
+
+fn credit_of(row: &CustomerRow) -> Credit {
+    Credit {
+        rating: CreditRating::from_key(&row.credit_rating).unwrap_or_default(),
+        reason: row.credit_reason.clone(),
+        date: row.credit_date.clone(),
+        set_by: row.credit_set_by.clone(),
+    }
+}
+
 impl CustomerRow {
-    fn into_customer(self, phone: &str, id_number: &str) -> Result<Customer, StoreError> {
+    /// The file's details in full, its sealed values opened.
+    fn details(&self, key: &DataKey) -> Result<CustomerDetails, StoreError> {
         let corrupt = || StoreError::Corrupt(self.code.clone());
-        let group = parse_group(&self.code, &self.customer_group)?;
-        let id_kind = IdKind::from_key(&self.id_kind).ok_or_else(corrupt)?;
-        let status = CustomerStatus::from_key(&self.status).ok_or_else(corrupt)?;
-        let land_area = u64::try_from(self.land_area_hundredths).map_err(|_| corrupt())?;
+        let open_list = |field: &'static str, sealed: &str| -> Result<String, StoreError> {
+            if sealed.is_empty() {
+                return Ok("[]".to_string());
+            }
+            open_field(key, &self.code, field, sealed)
+        };
+        let extra_phones: Vec<String> =
+            serde_json::from_str(&open_list(EXTRA_PHONES, &self.extra_phones_sealed)?)
+                .map_err(|_| corrupt())?;
+        let household: Vec<HouseholdMember> =
+            serde_json::from_str(&open_list(HOUSEHOLD, &self.household_sealed)?)
+                .map_err(|_| corrupt())?;
+        let area = |h: i64| {
+            u64::try_from(h)
+                .map(AreaMu::from_hundredths)
+                .map_err(|_| corrupt())
+        };
+        let parcels = self
+            .parcels
+            .iter()
+            .map(|p| {
+                Ok(Parcel {
+                    location: p.location.clone(),
+                    area: area(p.area_hundredths)?,
+                    crop: p.crop.clone(),
+                    tenure: Tenure::from_key(&p.tenure).ok_or_else(corrupt)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let assets = self
+            .assets
+            .iter()
+            .map(|a| {
+                Ok(Asset {
+                    kind: AssetKind::from_key(&a.kind).ok_or_else(corrupt)?,
+                    description: a.description.clone(),
+                    quantity: u32::try_from(a.quantity).map_err(|_| corrupt())?,
+                    unit: a.unit.clone(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(CustomerDetails {
+            group: parse_group(&self.code, &self.customer_group)?,
+            name: self.name.clone(),
+            phone: open_field(
+                key,
+                &self.code,
+                SensitiveField::Phone.key(),
+                &self.phone_sealed,
+            )?,
+            extra_phones,
+            id_kind: IdKind::from_key(&self.id_kind).ok_or_else(corrupt)?,
+            id_number: open_field(
+                key,
+                &self.code,
+                SensitiveField::IdNumber.key(),
+                &self.id_number_sealed,
+            )?,
+            legal_representative: self.legal_representative.clone(),
+            contact_person: self.contact_person.clone(),
+            region: self.region.clone(),
+            township: self.township.clone(),
+            address: self.address.clone(),
+            land_area: area(self.land_area_hundredths)?,
+            household,
+            parcels,
+            assets,
+            cooperation: self.cooperation.clone(),
+            credit: credit_of(self),
+            tags: self.tags.clone(),
+            notes: self.notes.clone(),
+            paper: PaperLocation {
+                cabinet: self.paper_cabinet.clone(),
+                shelf: self.paper_shelf.clone(),
+                r#box: self.paper_box.clone(),
+            },
+        })
+    }
+
+    fn into_customer(self, details: CustomerDetails) -> Result<Customer, StoreError> {
+        let status = CustomerStatus::from_key(&self.status)
+            .ok_or_else(|| StoreError::Corrupt(self.code.clone()))?;
         Ok(Customer {
-            region_name: region::full_name(&self.region),
+            region_name: place_name(&self.region, &self.township),
             code: self.code,
-            group,
-            name: self.name,
-            phone: phone.to_string(),
-            id_kind,
-            id_number: id_number.to_string(),
-            region: self.region,
-            address: self.address,
-            land_area: AreaMu::from_hundredths(land_area),
+            details,
             status,
             version: self.version,
             created_at: time_fmt::format_minute_cst(self.created_at.timestamp_millis()),

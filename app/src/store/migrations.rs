@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "disclosures",
         sql: include_str!("migrations/0003_disclosures.surql"),
     },
+    Migration {
+        version: 4,
+        name: "complete_file",
+        sql: include_str!("migrations/0004_complete_file.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -9,7 +9,7 @@ mod customers;
 mod migrations;
 mod users;
 
-pub use customers::SearchPage;
+pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 
 use surrealdb::Surreal;
