@@ -7,8 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::SignedInLayout;
 use crate::pages::{
-    account::PasswordPage, customer::CustomerPage, home::HomePage, intake::IntakePage,
-    login::LoginPage, not_found::NotFound, search::SearchPage, users::UsersPage,
+    account::PasswordPage, cover::CoverPage, customer::CustomerPage, edit::EditPage,
+    home::HomePage, intake::IntakePage, login::LoginPage, not_found::NotFound, search::SearchPage,
+    settings::SettingsPage, users::UsersPage,
 };
 
 /// Brand colour of the app bar, also the browser's theme colour.
@@ -68,8 +69,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("intake") view=IntakePage />
                     <Route path=path!("customers") view=SearchPage />
                     <Route path=path!("customers/:code") view=CustomerPage />
+                    <Route path=path!("customers/:code/edit") view=EditPage />
+                    <Route path=path!("customers/:code/cover") view=CoverPage />
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />
+                    <Route path=path!("admin/settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

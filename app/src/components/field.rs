@@ -21,8 +21,9 @@ pub fn error_of(errors: RwSignal<Vec<FieldError>>, field: Field) -> Signal<Optio
 #[component]
 pub fn FormField(
     label: &'static str,
-    /// The control's `id` and `name`.
-    name: &'static str,
+    /// The control's `id` (and usually its `name`).
+    #[prop(into)]
+    name: String,
     #[prop(optional)] required: bool,
     /// A hint shown under the control while there is no error.
     #[prop(optional)]
@@ -32,7 +33,8 @@ pub fn FormField(
 ) -> impl IntoView {
     view! {
         <div class="form-field" class:has-error=move || error.with(Option::is_some)>
-            <label for=name>
+            <label for=name
+                .clone()>
                 {required
                     .then(|| {
                         view! {

@@ -14,6 +14,35 @@ pub fn text(form: &web_sys::HtmlFormElement, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The texts of every control named `name`, in the order of the page;
+/// of checkboxes, the ticked ones.
+pub fn texts(form: &web_sys::HtmlFormElement, name: &str) -> Vec<String> {
+    web_sys::FormData::new_with_form(form)
+        .ok()
+        .map(|data| {
+            data.get_all(name)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Ticks exactly the checkboxes named `name` whose value is in `values`.
+pub fn set_ticked(form: &web_sys::HtmlFormElement, name: &str, values: &[String]) {
+    let Ok(boxes) = form.query_selector_all(&format!("input[name='{name}']")) else {
+        return;
+    };
+    for i in 0..boxes.length() {
+        if let Some(input) = boxes
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.set_checked(values.contains(&input.value()));
+        }
+    }
+}
+
 /// Whether the checkbox named `name` is ticked.
 pub fn checked(form: &web_sys::HtmlFormElement, name: &str) -> bool {
     control(form, name)
@@ -30,6 +59,8 @@ pub fn set_text(form: &web_sys::HtmlFormElement, name: &str, value: &str) {
         input.set_value(value);
     } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
         select.set_value(value);
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
     }
 }
 
@@ -48,7 +79,10 @@ pub fn focus_first_error(form: &web_sys::HtmlFormElement) {
     let form = form.clone();
     leptos::prelude::request_animation_frame(move || {
         let first = form
-            .query_selector(".has-error .control > input, .has-error .control > select")
+            .query_selector(
+                ".has-error .control > input, .has-error .control > select, \
+                 .has-error .control > textarea",
+            )
             .ok()
             .flatten();
         if let Some(control) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

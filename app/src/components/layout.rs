@@ -14,11 +14,17 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 4] = [
+const NAV: [(&str, &str, &str, Option<Right>); 5] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
     ("/admin/users", "用户管理", "户", Some(Right::ManageUsers)),
+    (
+        "/admin/settings",
+        "系统设置",
+        "设",
+        Some(Right::ManageSettings),
+    ),
 ];
 
 /// Where a person must go before any other page.

@@ -2,6 +2,7 @@
 
 pub mod banner;
 pub mod breadcrumbs;
+pub mod customer_form;
 pub mod field;
 pub mod form;
 pub mod layout;

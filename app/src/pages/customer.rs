@@ -4,16 +4,26 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::customers::{get_customer, reveal_personal_value};
+use crate::api::customers::{
+    cooperation_types, customer_history, get_customer, reveal_personal_value,
+};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::domain::history::ChangeEntry;
+use crate::domain::profile::{CooperationType, CreditRating};
 use crate::domain::{CurrentUser, Customer, Right, SensitiveField};
+use crate::error::AppError;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let customer = Resource::new(code, get_customer);
+    let file = Resource::new(code, |code| async move {
+        let customer = get_customer(code.clone()).await?;
+        let history = customer_history(code).await?;
+        let types = cooperation_types().await?;
+        Ok::<_, AppError>((customer, history, types))
+    });
 
     view! {
         <Title text=code />
@@ -22,8 +32,10 @@ pub fn CustomerPage() -> impl IntoView {
             view! { <p class="loading">"正在读取档案…"</p> }
         }>
             {move || Suspend::new(async move {
-                match customer.await {
-                    Ok(customer) => view! { <CustomerFile customer /> }.into_any(),
+                match file.await {
+                    Ok((customer, history, types)) => {
+                        view! { <CustomerFile customer history types /> }.into_any()
+                    }
                     Err(error) => {
                         view! {
                             <h1>"档案详情"</h1>
@@ -40,51 +52,17 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
+/// A card of label–value pairs; empty values show as a dash.
 #[component]
-fn CustomerFile(customer: Customer) -> impl IntoView {
-    let may_reveal = use_context::<CurrentUser>().is_some_and(|u| u.may(Right::RevealPersonalData));
-    let code = customer.code.clone();
-    let sensitive = [
-        (SensitiveField::Phone, customer.phone.clone()),
-        (SensitiveField::IdNumber, customer.id_number.clone()),
-    ];
-    let facts = [
-        ("客户类别", customer.group.label().to_string()),
-        ("档案状态", customer.status.label().to_string()),
-        ("证件类型", customer.id_kind.label().to_string()),
-        (
-            "所在地区",
-            format!("{} {}", customer.region_name, customer.region),
-        ),
-        ("详细地址", customer.address),
-        ("土地面积", format!("{} 亩", customer.land_area)),
-        (
-            "建档",
-            format!("{} · {}", customer.created_at, customer.created_by),
-        ),
-        (
-            "最近修改",
-            format!("{} · {}", customer.updated_at, customer.updated_by),
-        ),
-        ("版本", customer.version.to_string()),
-    ];
-
+fn Facts(
+    title: &'static str,
+    id: &'static str,
+    facts: Vec<(&'static str, String)>,
+) -> impl IntoView {
     view! {
-        <header class="file-header">
-            <h1>{customer.name}</h1>
-            <p class="archive-code">
-                "档案编号 " <strong data-testid="archive-code">{customer.code}</strong>
-            </p>
-        </header>
-        <section class="card" aria-labelledby="facts-title">
-            <h2 id="facts-title">"基本信息"</h2>
+        <section class="card" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
             <dl class="facts">
-                {sensitive
-                    .into_iter()
-                    .map(|(field, masked)| {
-                        view! { <SensitiveFact code=code.clone() field masked may_reveal /> }
-                    })
-                    .collect_view()}
                 {facts
                     .into_iter()
                     .map(|(label, value)| {
@@ -98,6 +76,290 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
                     })
                     .collect_view()}
             </dl>
+        </section>
+    }
+}
+
+/// A table of the rows of one list of the file, or a note that it is empty.
+#[component]
+fn ListCard(
+    title: &'static str,
+    id: &'static str,
+    head: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">"未登记"</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table data-testid=id>
+                            <thead>
+                                <tr>
+                                    {head
+                                        .into_iter()
+                                        .map(|h| view! { <th>{h}</th> })
+                                        .collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|row| {
+                                        view! {
+                                            <tr>
+                                                {row
+                                                    .into_iter()
+                                                    .map(|cell| view! { <td>{cell}</td> })
+                                                    .collect_view()}
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CustomerFile(
+    customer: Customer,
+    history: Vec<ChangeEntry>,
+    types: Vec<CooperationType>,
+) -> impl IntoView {
+    let user = use_context::<CurrentUser>();
+    let may_reveal = user
+        .as_ref()
+        .is_some_and(|u| u.may(Right::RevealPersonalData));
+    let may_edit = user.as_ref().is_some_and(|u| u.may(Right::EditCustomer));
+    let code = customer.code.clone();
+    let d = customer.details;
+    let sensitive = [
+        (SensitiveField::Phone, d.phone.clone()),
+        (SensitiveField::IdNumber, d.id_number.clone()),
+    ];
+    let label_of = |key: &String| {
+        types
+            .iter()
+            .find(|t| &t.key == key)
+            .map_or_else(|| key.clone(), |t| t.label.clone())
+    };
+    let mut basics = vec![
+        ("客户类别", d.group.label().to_string()),
+        ("档案状态", customer.status.label().to_string()),
+        ("证件类型", d.id_kind.label().to_string()),
+        ("其他电话", d.extra_phones.join("、")),
+    ];
+    if d.is_organisation() {
+        basics.push(("法定代表人", d.legal_representative.clone()));
+        basics.push(("联系人", d.contact_person.clone()));
+    }
+    basics.extend([
+        ("所在地区", format!("{} {}", customer.region_name, d.region)),
+        ("详细地址", d.address.clone()),
+        ("土地总面积", format!("{} 亩", d.land_area)),
+        (
+            "建档",
+            format!("{} · {}", customer.created_at, customer.created_by),
+        ),
+        (
+            "最近修改",
+            format!("{} · {}", customer.updated_at, customer.updated_by),
+        ),
+        ("版本", customer.version.to_string()),
+    ]);
+    let credit = if d.credit.rating == CreditRating::Unrated {
+        vec![("信用等级", d.credit.rating.label().to_string())]
+    } else {
+        vec![
+            ("信用等级", d.credit.rating.label().to_string()),
+            ("评定依据", d.credit.reason.clone()),
+            ("评定", format!("{} · {}", d.credit.date, d.credit.set_by)),
+        ]
+    };
+    let mut cooperation_and_more = credit;
+    cooperation_and_more.extend([
+        (
+            "合作意向",
+            d.cooperation
+                .iter()
+                .map(label_of)
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        ("标签", d.tags.join("、")),
+        ("备注", d.notes.clone()),
+        ("纸质档案位置", d.paper.to_string()),
+    ]);
+    let members: Vec<Vec<String>> = d
+        .household
+        .iter()
+        .map(|m| {
+            vec![
+                m.name.clone(),
+                m.relation.label().to_string(),
+                m.id_number.clone(),
+                if m.labour { "是" } else { "否" }.to_string(),
+            ]
+        })
+        .collect();
+    let parcels: Vec<Vec<String>> = d
+        .parcels
+        .iter()
+        .map(|p| {
+            vec![
+                p.location.clone(),
+                p.area.to_string(),
+                p.crop.clone(),
+                p.tenure.label().to_string(),
+            ]
+        })
+        .collect();
+    let assets: Vec<Vec<String>> = d
+        .assets
+        .iter()
+        .map(|a| {
+            vec![
+                a.kind.label().to_string(),
+                a.description.clone(),
+                format!("{} {}", a.quantity, a.unit),
+            ]
+        })
+        .collect();
+
+    view! {
+        <header class="file-header">
+            <h1>{d.name.clone()}</h1>
+            <p class="archive-code">
+                "档案编号 " <strong data-testid="archive-code">{customer.code.clone()}</strong>
+            </p>
+            <nav class="file-actions" aria-label="档案操作">
+                {may_edit
+                    .then(|| {
+                        view! {
+                            <a class="button primary" href=format!("/customers/{code}/edit")>
+                                "修改档案"
+                            </a>
+                        }
+                    })}
+                <a class="button" href=format!("/customers/{code}/cover")>
+                    "打印档案封面"
+                </a>
+            </nav>
+        </header>
+        <section class="card" aria-labelledby="facts-title">
+            <h2 id="facts-title">"基本信息"</h2>
+            <dl class="facts">
+                {sensitive
+                    .into_iter()
+                    .map(|(field, masked)| {
+                        view! { <SensitiveFact code=code.clone() field masked may_reveal /> }
+                    })
+                    .collect_view()}
+                {basics
+                    .into_iter()
+                    .map(|(label, value)| {
+                        let value = if value.trim().is_empty() { "—".to_string() } else { value };
+                        view! {
+                            <div class="fact">
+                                <dt>{label}</dt>
+                                <dd>{value}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+        {(!d.is_organisation())
+            .then(|| {
+                view! {
+                    <ListCard
+                        title="家庭成员"
+                        id="household"
+                        head=vec!["姓名", "关系", "身份证号", "劳动力"]
+                        rows=members
+                    />
+                }
+            })}
+        <ListCard
+            title="地块"
+            id="parcels"
+            head=vec!["位置", "面积（亩）", "作物", "经营方式"]
+            rows=parcels
+        />
+        <ListCard
+            title="生产资产"
+            id="assets"
+            head=vec!["类别", "名称", "数量"]
+            rows=assets
+        />
+        <Facts title="合作、信用与其他" id="more-title" facts=cooperation_and_more />
+        <History entries=history />
+    }
+}
+
+/// Every saved version of the file, newest first.
+#[component]
+pub fn History(entries: Vec<ChangeEntry>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">"修改记录"</h2>
+            <ol class="history" data-testid="history">
+                {entries
+                    .into_iter()
+                    .map(|entry| {
+                        view! {
+                            <li data-testid="history-entry">
+                                <p class="history-head">
+                                    <strong>{format!("第 {} 版", entry.version)}</strong>
+                                    {format!(" · {} · {}", entry.at, entry.by)}
+                                </p>
+                                {(!entry.reason.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <p class="history-reason">
+                                                "原因：" {entry.reason.clone()}
+                                            </p>
+                                        }
+                                    })}
+                                {(!entry.changes.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <ul class="changes">
+                                                {entry
+                                                    .changes
+                                                    .into_iter()
+                                                    .map(|c| {
+                                                        let empty = |v: String| {
+                                                            if v.is_empty() { "（空）".to_string() } else { v }
+                                                        };
+                                                        view! {
+                                                            <li>
+                                                                <span class="change-field">{c.label}</span>
+                                                                "："
+                                                                <del>{empty(c.before)}</del>
+                                                                " → "
+                                                                <ins>{empty(c.after)}</ins>
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
         </section>
     }
 }

@@ -16,17 +16,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::customers::intake_customer;
+use crate::api::customers::{cooperation_types, intake_customer};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::field::{FormField, error_of};
-use crate::components::form::{self as form_io, focus_first_error};
-use crate::components::region_picker::RegionPicker;
-use crate::domain::region;
+use crate::components::customer_form::{CustomerFields, FormRows, fill_form, read_form};
+use crate::components::form::focus_first_error;
+use crate::domain::profile::CooperationType;
 use crate::domain::time_fmt::today_cst;
-use crate::domain::{
-    CustomerGroup, DuplicateCandidate, Field, FieldError, IdDocument, IdKind, IntakeForm,
-};
+use crate::domain::{CustomerForm, DuplicateCandidate, FieldError};
 use crate::error::AppError;
 
 /// Where the draft of the intake form waits in the tab.
@@ -34,23 +31,42 @@ const DRAFT_KEY: &str = "nongdang.intake.draft";
 
 #[component]
 pub fn IntakePage() -> impl IntoView {
+    let types = Resource::new(|| (), |_| cooperation_types());
+    view! {
+        <Title text="新建档案" />
+        <Breadcrumbs current="新建档案".to_string() />
+        <h1>"新建档案"</h1>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"正在准备表单…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match types.await {
+                    Ok(types) => view! { <IntakeForm types /> }.into_any(),
+                    Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let region_name = RwSignal::new(String::new());
+    let typed = RwSignal::new(CustomerForm::default());
+    let rows = FormRows::new(&CustomerForm::default());
     let duplicates = RwSignal::new(None::<(Vec<DuplicateCandidate>, u32)>);
     let restored = RwSignal::new(false);
-    let id_facts = RwSignal::new(String::new());
     let interactive = RwSignal::new(false);
-    let submit = Action::new(|form: &IntakeForm| intake_customer(form.clone()));
+    let submit = Action::new(|form: &CustomerForm| intake_customer(form.clone()));
 
     Effect::new(move |_| {
         let Some(form) = form_ref.get() else { return };
         interactive.set(true);
-        if let Ok(draft) = SessionStorage::get::<IntakeForm>(DRAFT_KEY) {
-            fill_form(&form, &draft);
-            region_name.set(region::full_name(draft.region.trim()));
-            id_facts.set(describe_id(&draft));
-            restored.set(draft != IntakeForm::default());
+        if let Ok(draft) = SessionStorage::get::<CustomerForm>(DRAFT_KEY) {
+            fill_form(&form, rows, &draft);
+            restored.set(draft != CustomerForm::default());
+            typed.set(draft);
         }
     });
 
@@ -60,7 +76,12 @@ pub fn IntakePage() -> impl IntoView {
             SessionStorage::delete(DRAFT_KEY);
             navigate(&format!("/customers/{code}"), Default::default());
         }
-        Some(Err(AppError::Invalid(refused))) => errors.set(refused),
+        Some(Err(AppError::Invalid(refused))) => {
+            errors.set(refused);
+            if let Some(form) = form_ref.get_untracked() {
+                focus_first_error(&form);
+            }
+        }
         Some(Err(AppError::PossibleDuplicates {
             candidates,
             elsewhere,
@@ -73,38 +94,26 @@ pub fn IntakePage() -> impl IntoView {
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(form) = form_ref.get() else { return };
-        let typed = read_form(&form);
-        match typed.validate(today_cst()) {
-            Ok(_) => {
-                errors.set(Vec::new());
-                submit.dispatch(typed);
-            }
-            Err(refused) => {
-                errors.set(refused);
-                focus_first_error(&form);
-            }
+        let current = read_form(&form);
+        let refused = current.errors(today_cst());
+        if refused.is_empty() {
+            errors.set(Vec::new());
+            submit.dispatch(current);
+        } else {
+            errors.set(refused);
+            focus_first_error(&form);
         }
     };
 
     // Keeps the draft, and lets an error go as soon as its field is mended.
     let on_input = move |_| {
         let Some(form) = form_ref.get() else { return };
-        let typed = read_form(&form);
-        let _ = SessionStorage::set(DRAFT_KEY, &typed);
-        region_name.set(region::full_name(typed.region.trim()));
-        id_facts.set(describe_id(&typed));
-        if errors.with(Vec::is_empty) {
-            return;
+        let current = read_form(&form);
+        let _ = SessionStorage::set(DRAFT_KEY, &current);
+        if !errors.with(Vec::is_empty) {
+            errors.set(current.errors(today_cst()));
         }
-        let still_refused = typed.validate(today_cst()).err().unwrap_or_default();
-        errors.update(|shown| {
-            shown.retain(|e| still_refused.iter().any(|s| s.field == e.field));
-            for error in shown.iter_mut() {
-                if let Some(now) = still_refused.iter().find(|s| s.field == error.field) {
-                    error.message.clone_from(&now.message);
-                }
-            }
-        });
+        typed.set(current);
     };
 
     let on_reset = move |_| {
@@ -112,48 +121,31 @@ pub fn IntakePage() -> impl IntoView {
         restored.set(false);
         errors.set(Vec::new());
         duplicates.set(None);
+        rows.load(&CustomerForm::default());
+        typed.set(CustomerForm::default());
     };
 
     // Saves although possible duplicates were shown: staff checked them.
     let save_anyway = move |_| {
         let Some(form) = form_ref.get() else { return };
         duplicates.set(None);
-        submit.dispatch(IntakeForm {
+        submit.dispatch(CustomerForm {
             confirm_duplicates: true,
             ..read_form(&form)
         });
     };
 
-    let error_for = move |field: Field| error_of(errors, field);
     let banner = move || match submit.value().get() {
         Some(Err(AppError::Invalid(_) | AppError::PossibleDuplicates { .. }))
         | Some(Ok(_))
         | None => None,
-        Some(Err(AppError::DuplicateIdentity { code })) => Some(
-            view! {
-                <div class="banner error" role="alert">
-                    {AppError::DuplicateIdentity {
-                        code: None,
-                    }
-                        .to_string()}
-                    {code
-                        .map(|code| {
-                            view! {
-                                "："
-                                <a href=format!("/customers/{code}")>{code.clone()}</a>
-                            }
-                        })}
-                </div>
-            }
-            .into_any(),
-        ),
+        Some(Err(AppError::DuplicateIdentity { code })) => {
+            Some(view! { <DuplicateIdentityBanner code /> }.into_any())
+        }
         Some(Err(other)) => Some(view! { <ErrorBanner message=other.to_string() /> }.into_any()),
     };
 
     view! {
-        <Title text="新建档案" />
-        <Breadcrumbs current="新建档案".to_string() />
-        <h1>"新建档案"</h1>
         <p class="form-note">
             <span class="required">"*"</span>
             " 为必填项。填写内容会自动暂存在本页，刷新或断网不会丢失；退出登录时清除。"
@@ -177,17 +169,7 @@ pub fn IntakePage() -> impl IntoView {
                     view! { <DuplicatesPanel candidates elsewhere on_confirm=save_anyway /> }
                 })
         }}
-        {move || {
-            let count = errors.with(Vec::len);
-            (count > 0)
-                .then(|| {
-                    view! {
-                        <div class="banner warning" role="alert">
-                            {format!("有 {count} 项内容需要修改，请按提示更正。")}
-                        </div>
-                    }
-                })
-        }}
+        <ErrorCount errors />
         <form
             class="intake-form"
             node_ref=form_ref
@@ -198,143 +180,14 @@ pub fn IntakePage() -> impl IntoView {
             on:change=on_input
             on:reset=on_reset
         >
-            <fieldset>
-                <legend>"基本信息"</legend>
-                <FormField
-                    label="客户类别"
-                    name="group"
-                    required=true
-                    error=error_for(Field::Group)
-                >
-                    <select id="group" name="group" aria-describedby="group-error" required>
-                        <option value="">"请选择"</option>
-                        {CustomerGroup::ALL
-                            .into_iter()
-                            .map(|g| view! { <option value=g.key()>{g.label()}</option> })
-                            .collect_view()}
-                    </select>
-                </FormField>
-                <FormField
-                    label="姓名/单位名称"
-                    name="name"
-                    required=true
-                    error=error_for(Field::Name)
-                >
-                    <input
-                        id="name"
-                        name="name"
-                        type="text"
-                        autocomplete="off"
-                        maxlength="60"
-                        aria-describedby="name-error"
-                        required
-                    />
-                </FormField>
-                <FormField
-                    label="联系电话"
-                    name="phone"
-                    required=true
-                    hint="手机号或带区号的座机，如 028-85551234"
-                    error=error_for(Field::Phone)
-                >
-                    <input
-                        id="phone"
-                        name="phone"
-                        type="tel"
-                        inputmode="tel"
-                        autocomplete="off"
-                        aria-describedby="phone-error"
-                        required
-                    />
-                </FormField>
-            </fieldset>
-            <fieldset>
-                <legend>"证件"</legend>
-                <FormField
-                    label="证件类型"
-                    name="id_kind"
-                    required=true
-                    error=error_for(Field::IdKind)
-                >
-                    <select id="id_kind" name="id_kind" aria-describedby="id_kind-error" required>
-                        <option value="">"请选择"</option>
-                        {IdKind::ALL
-                            .into_iter()
-                            .map(|k| view! { <option value=k.key()>{k.label()}</option> })
-                            .collect_view()}
-                    </select>
-                </FormField>
-                <FormField
-                    label="证件号码"
-                    name="id_number"
-                    required=true
-                    error=error_for(Field::IdNumber)
-                >
-                    <input
-                        id="id_number"
-                        name="id_number"
-                        type="text"
-                        autocomplete="off"
-                        spellcheck="false"
-                        maxlength="30"
-                        aria-describedby="id_number-error id-facts"
-                        required
-                    />
-                    <p id="id-facts" class="derived" data-testid="id-facts">
-                        {move || id_facts.get()}
-                    </p>
-                </FormField>
-            </fieldset>
-            <fieldset>
-                <legend>"地区与土地"</legend>
-                <FormField
-                    label="地区码"
-                    name="region"
-                    required=true
-                    hint="6 位行政区划代码，可直接输入，或在下方按省市县选择、按地名查找"
-                    error=error_for(Field::Region)
-                >
-                    <input
-                        id="region"
-                        name="region"
-                        type="text"
-                        inputmode="numeric"
-                        maxlength="6"
-                        autocomplete="off"
-                        aria-describedby="region-error region-name"
-                        required
-                    />
-                    <p id="region-name" class="region-name" data-testid="region-name">
-                        {move || region_name.get()}
-                    </p>
-                    <RegionPicker form=form_ref control="region" />
-                </FormField>
-                <FormField label="详细地址" name="address" error=error_for(Field::Address)>
-                    <input
-                        id="address"
-                        name="address"
-                        type="text"
-                        maxlength="120"
-                        autocomplete="off"
-                        aria-describedby="address-error"
-                    />
-                </FormField>
-                <FormField
-                    label="土地面积（亩）"
-                    name="land_area"
-                    hint="最多两位小数，没有土地可不填"
-                    error=error_for(Field::LandArea)
-                >
-                    <input
-                        id="land_area"
-                        name="land_area"
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        aria-describedby="land_area-error"
-                    />
-                </FormField>
-            </fieldset>
+            <CustomerFields
+                form=form_ref
+                initial=CustomerForm::default()
+                typed
+                errors
+                rows
+                cooperation=types
+            />
             <div class="form-actions">
                 <button
                     type="submit"
@@ -351,10 +204,46 @@ pub fn IntakePage() -> impl IntoView {
     }
 }
 
+/// How many fields need mending, above the form.
+#[component]
+pub fn ErrorCount(errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    move || {
+        let count = errors.with(Vec::len);
+        (count > 0).then(|| {
+            view! {
+                <div class="banner warning" role="alert">
+                    {format!("有 {count} 项内容需要修改，请按提示更正。")}
+                </div>
+            }
+        })
+    }
+}
+
+/// The refusal of a second file for the same person or organisation, with
+/// a link to the first when the caller may see it.
+#[component]
+pub fn DuplicateIdentityBanner(code: Option<String>) -> impl IntoView {
+    view! {
+        <div class="banner error" role="alert">
+            {AppError::DuplicateIdentity {
+                code: None,
+            }
+                .to_string()}
+            {code
+                .map(|code| {
+                    view! {
+                        "："
+                        <a href=format!("/customers/{code}")>{code.clone()}</a>
+                    }
+                })}
+        </div>
+    }
+}
+
 /// Files that look like the customer being filed, and the choice to save
 /// anyway.
 #[component]
-fn DuplicatesPanel(
+pub fn DuplicatesPanel(
     candidates: Vec<DuplicateCandidate>,
     elsewhere: u32,
     on_confirm: impl Fn(leptos::ev::MouseEvent) + Send + Sync + 'static,
@@ -400,59 +289,5 @@ fn DuplicatesPanel(
                 "确认不是同一客户，继续保存"
             </button>
         </section>
-    }
-}
-
-/// What a valid resident ID number tells: birth date and sex, and a note when
-/// it was issued under a region code that no longer exists.
-fn describe_id(typed: &IntakeForm) -> String {
-    let Some(kind) = IdKind::from_key(&typed.id_kind) else {
-        return String::new();
-    };
-    let Ok(document) = IdDocument::parse(kind, &typed.id_number, today_cst()) else {
-        return String::new();
-    };
-    let facts = document
-        .birth_and_sex()
-        .map(|(birth, sex)| format!("出生日期 {birth} · {}", sex.label()));
-    [facts, document.warning()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-/// The names of the form controls and the matching fields of the form.
-fn controls(form: &IntakeForm) -> [(&'static str, &String); 8] {
-    [
-        ("group", &form.group),
-        ("name", &form.name),
-        ("phone", &form.phone),
-        ("id_kind", &form.id_kind),
-        ("id_number", &form.id_number),
-        ("region", &form.region),
-        ("address", &form.address),
-        ("land_area", &form.land_area),
-    ]
-}
-
-fn read_form(form: &web_sys::HtmlFormElement) -> IntakeForm {
-    let get = |name: &str| form_io::text(form, name);
-    IntakeForm {
-        group: get("group"),
-        name: get("name"),
-        phone: get("phone"),
-        id_kind: get("id_kind"),
-        id_number: get("id_number"),
-        region: get("region"),
-        address: get("address"),
-        land_area: get("land_area"),
-        confirm_duplicates: false,
-    }
-}
-
-fn fill_form(form: &web_sys::HtmlFormElement, values: &IntakeForm) {
-    for (name, value) in controls(values) {
-        form_io::set_text(form, name, value);
     }
 }

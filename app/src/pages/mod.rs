@@ -1,12 +1,15 @@
 //! One module per route.
 
 pub mod account;
+pub mod cover;
 pub mod customer;
+pub mod edit;
 pub mod home;
 pub mod intake;
 pub mod login;
 pub mod not_found;
 pub mod search;
+pub mod settings;
 pub mod users;
 
 /// Percent-encodes a value for a URL's query.

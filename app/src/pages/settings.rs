@@ -1,0 +1,127 @@
+//! 系统设置: the list of cooperation intentions that files choose from.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::customers::{cooperation_types, save_cooperation_type};
+use crate::components::banner::ErrorBanner;
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::form as form_io;
+use crate::domain::profile::CooperationType;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let save = Action::new(|entry: &CooperationType| save_cooperation_type(entry.clone()));
+    let types = Resource::new(move || save.version().get(), |_| cooperation_types());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(form) = form_ref.get() else { return };
+        save.dispatch(CooperationType {
+            key: form_io::text(&form, "key"),
+            label: form_io::text(&form, "label"),
+            active: true,
+        });
+    };
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(form)) = (save.value().get(), form_ref.get_untracked()) {
+            form.reset();
+        }
+    });
+
+    view! {
+        <Title text="系统设置" />
+        <Breadcrumbs current="系统设置".to_string() />
+        <h1>"系统设置"</h1>
+        <section class="card" aria-labelledby="cooperation-title">
+            <h2 id="cooperation-title">"合作意向选项"</h2>
+            <p class="form-note">
+                "新建和修改档案时可勾选的合作意向。停用的选项不再提供，但已勾选它的档案仍照常显示。"
+            </p>
+            {move || {
+                save.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            <Suspense fallback=|| {
+                view! { <p class="loading">"正在读取…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match types.await {
+                        Ok(list) => {
+                            view! {
+                                <div class="table-wrap">
+                                    <table data-testid="cooperation-types">
+                                        <thead>
+                                            <tr>
+                                                <th>"名称"</th>
+                                                <th>"代码"</th>
+                                                <th>"状态"</th>
+                                                <th>"操作"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|entry| {
+                                                    let toggled = CooperationType {
+                                                        active: !entry.active,
+                                                        ..entry.clone()
+                                                    };
+                                                    view! {
+                                                        <tr>
+                                                            <td>{entry.label.clone()}</td>
+                                                            <td>
+                                                                <code>{entry.key.clone()}</code>
+                                                            </td>
+                                                            <td>
+                                                                {if entry.active { "使用中" } else { "已停用" }}
+                                                            </td>
+                                                            <td>
+                                                                <button
+                                                                    type="button"
+                                                                    class="button small"
+                                                                    on:click=move |_| {
+                                                                        save.dispatch(toggled.clone());
+                                                                    }
+                                                                >
+                                                                    {if entry.active { "停用" } else { "恢复" }}
+                                                                </button>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <form class="inline-form" node_ref=form_ref on:submit=add>
+                <h3>"添加选项"</h3>
+                <label for="label">"名称"</label>
+                <input id="label" name="label" type="text" maxlength="20" required />
+                <label for="key">"代码"</label>
+                <input
+                    id="key"
+                    name="key"
+                    type="text"
+                    maxlength="40"
+                    pattern="[a-z0-9_]+"
+                    placeholder="如 seed_supply"
+                    required
+                />
+                <button type="submit" class="button primary">
+                    "添加"
+                </button>
+            </form>
+        </section>
+    }
+}
