@@ -33,7 +33,7 @@ export async function fillIntake(page: Page, values: Intake): Promise<void> {
   if (values.idNumber !== undefined) await page.getByLabel("证件号码").fill(values.idNumber);
   if (values.region !== undefined) await page.getByLabel("地区码").fill(values.region);
   if (values.address !== undefined) await page.getByLabel("详细地址").fill(values.address);
-  if (values.landArea !== undefined) await page.getByLabel("土地面积（亩）").fill(values.landArea);
+  if (values.landArea !== undefined) await page.getByLabel("土地总面积（亩）").fill(values.landArea);
 }
 
 /** A valid resident ID number (GB 11643) that no other test has used. */

@@ -55,7 +55,7 @@ test("an empty name is shown next to its field and the other values stay typed",
   await expect(page.getByLabel("联系电话")).toHaveValue("138 1234 5678");
   await expect(page.getByLabel("证件号码")).toHaveValue("11010519491231002X");
   await expect(page.getByLabel("地区码")).toHaveValue("510104");
-  await expect(page.getByLabel("土地面积（亩）")).toHaveValue("12.5");
+  await expect(page.getByLabel("土地总面积（亩）")).toHaveValue("12.5");
   await expect(page.getByLabel("客户类别")).toHaveValue("farmer");
   // What the ID number tells is shown as it is typed.
   await expect(page.getByTestId("id-facts")).toHaveText("出生日期 1949-12-31 · 女");
