@@ -19,6 +19,16 @@ pub fn format_minute_cst(unix_millis: i64) -> String {
     instant.to_offset(CST).format(&format).unwrap_or_default()
 }
 
+/// `2026-12-03 14:05:09`, to the second, for the audit trail.
+pub fn format_second_cst(unix_millis: i64) -> String {
+    let nanos = i128::from(unix_millis) * 1_000_000;
+    let Ok(instant) = OffsetDateTime::from_unix_timestamp_nanos(nanos) else {
+        return String::new();
+    };
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    instant.to_offset(CST).format(&format).unwrap_or_default()
+}
+
 /// Today's date in China, the day a birth date is checked against.
 pub fn today_cst() -> time::Date {
     OffsetDateTime::now_utc().to_offset(CST).date()

@@ -801,7 +801,7 @@ fn customer_id(code: &str) -> RecordId {
 
 /// SurrealDB reports a write-write conflict between transactions as a
 /// retryable query error.
-fn is_conflict(error: &surrealdb::Error) -> bool {
+pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&QueryError::TransactionConflict)
         || error.message().contains("can be retried")
 }
@@ -809,7 +809,7 @@ fn is_conflict(error: &surrealdb::Error) -> bool {
 /// A short pause that grows with each attempt (up to 20 ms) and differs
 /// between callers, so that contending intakes do not collide again in
 /// lockstep.
-fn backoff(attempt: u32) -> Duration {
+pub(super) fn backoff(attempt: u32) -> Duration {
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::from(d.subsec_nanos() % 8));

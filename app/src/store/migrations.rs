@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "complete_file",
         sql: include_str!("migrations/0004_complete_file.surql"),
     },
+    Migration {
+        version: 5,
+        name: "audit",
+        sql: include_str!("migrations/0005_audit.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

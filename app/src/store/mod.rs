@@ -5,10 +5,12 @@
 //! on local disk), `mem://` (tests), or `ws://`/`wss://` for a SurrealDB
 //! server or cluster. All of them go through the same code.
 
+pub mod audit;
 mod customers;
 mod migrations;
 mod users;
 
+pub use audit::AuditEntry;
 pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 
@@ -148,6 +150,13 @@ impl Store {
     }
 
     /// Versions of the migrations recorded as applied, oldest first.
+    /// Runs a script as it is and reports its first error. Only for tests
+    /// that break the archive on purpose, and for maintenance by hand.
+    pub async fn raw_query(&self, script: &str) -> Result<(), StoreError> {
+        self.db.query(script).await?.check()?;
+        Ok(())
+    }
+
     pub async fn applied_migrations(&self) -> Result<Vec<u32>, StoreError> {
         migrations::applied(&self.db).await
     }
