@@ -3,9 +3,10 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
+use app::domain::audit::AuditAction;
 use app::domain::{Role, Username};
 use app::secure::password;
-use app::store::NewUser;
+use app::store::{AuditEntry, NewUser};
 use server::config::CreateAdminArgs;
 
 pub async fn create_admin(args: CreateAdminArgs) -> anyhow::Result<()> {
@@ -35,8 +36,9 @@ pub async fn create_admin(args: CreateAdminArgs) -> anyhow::Result<()> {
         password_hash,
         must_change_password: false,
     };
+    let event = AuditEntry::command_line(AuditAction::UserCreate, username.as_str());
     let created = store
-        .create_user(&user)
+        .create_user(&user, &event)
         .await
         .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
     if !created {

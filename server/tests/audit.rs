@@ -96,7 +96,11 @@ async fn tamper(store: &Store, script: &str) {
 #[tokio::test]
 async fn a_changed_event_is_found_and_located() {
     let app = trail_of(6).await;
-    tamper(&app.store, r#"UPDATE audit_event:4 SET details = '{"n":40}'"#).await;
+    tamper(
+        &app.store,
+        r#"UPDATE audit_event:4 SET details = '{"n":40}'"#,
+    )
+    .await;
 
     let report = report(&app.store, &[]).await;
 

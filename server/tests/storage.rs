@@ -1,9 +1,10 @@
 //! The archive on the embedded on-disk engine: across restarts, and at rest.
 
+use app::domain::audit::AuditAction;
 use app::domain::intake::MemberForm;
 use app::domain::{ArchiveCodeScheme, CheckedFile, CustomerForm};
 use app::secure::vault::{MASTER_KEY_LEN, Vault, random_key};
-use app::store::{DbSettings, Store, StoreError};
+use app::store::{AuditEntry, DbSettings, Store, StoreError};
 
 fn on_disk(folder: &tempfile::TempDir) -> DbSettings {
     let path = folder.path().join("archive.db");
@@ -11,6 +12,10 @@ fn on_disk(folder: &tempfile::TempDir) -> DbSettings {
         url: format!("surrealkv://{}", path.display()),
         credentials: None,
     }
+}
+
+fn opened() -> AuditEntry {
+    AuditEntry::command_line(AuditAction::CreateFile, "")
 }
 
 fn farmer() -> CheckedFile {
@@ -43,17 +48,17 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     let first = open(&folder, &master).await.expect("opens");
     let applied = first.applied_migrations().await.expect("migrations listed");
     let code = first
-        .create_customer(&farmer(), "测试", "2026-12-03")
+        .create_customer(&farmer(), "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     drop(first);
 
     let second = reopen(&folder, &master).await.expect("reopens");
 
-    assert_eq!(applied, [1, 2, 3, 4]);
+    assert_eq!(applied, [1, 2, 3, 4, 5]);
     assert_eq!(
         second.applied_migrations().await.expect("listed"),
-        [1, 2, 3, 4]
+        [1, 2, 3, 4, 5]
     );
     let kept = second
         .customer(&code)
@@ -72,7 +77,7 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     )
     .expect("valid");
     let next = second
-        .create_customer(&sibling, "测试", "2026-12-03")
+        .create_customer(&sibling, "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     assert_eq!(next.as_str(), "NH-510104-00002");
@@ -83,7 +88,7 @@ async fn no_file_under_the_data_folder_holds_an_id_number_or_phone_in_clear() {
     let folder = tempfile::tempdir().expect("temp folder");
     let store = open(&folder, &random_key()).await.expect("opens");
     store
-        .create_customer(&farmer(), "测试", "2026-12-03")
+        .create_customer(&farmer(), "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     drop(store);

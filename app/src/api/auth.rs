@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use crate::domain::CurrentUser;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::{AuditAction, Outcome};
 use crate::error::AppError;
 
 /// Signs in with user name and password; on success the browser holds an
@@ -33,15 +35,33 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
                 passwords::verify(password, usable.map(|a| a.password_hash.clone())).await;
 
             let Some(account) = usable.filter(|_| matched) else {
+                // The typed name is kept only when it names an account: a
+                // mistyped name may be anything, a phone number even.
+                let known = account.as_ref().map(|a| (a.username.clone(), a.role.key()));
+                let (name, role) = known.unwrap_or_else(|| ("(未知用户)".to_string(), ""));
+                request.acting_as(&name, role);
+                let failed = request.event(
+                    AuditAction::SignInFailed,
+                    name.clone(),
+                    Outcome::Refused,
+                    serde_json::json!({ "known_account": account.is_some(), "locked": locked }),
+                );
                 if let Some(account) = usable {
                     let until = now + millis(settings.lock_for);
                     let failures = store
-                        .record_failed_sign_in(&account.username, settings.lock_after, until)
+                        .record_failed_sign_in(
+                            &account.username,
+                            settings.lock_after,
+                            until,
+                            &failed,
+                        )
                         .await
                         .map_err(ssr::internal)?;
                     if failures >= settings.lock_after {
                         tracing::warn!(sign_in.failures = failures, "account locked");
                     }
+                } else {
+                    request.record(&failed).await?;
                 }
                 tracing::info!(sign_in.outcome = "refused", "sign-in refused");
                 return Err(AppError::SignInFailed);
@@ -53,12 +73,20 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
                 .map_err(ssr::internal)?;
             let session = token::new_token();
             let expires = now + millis(settings.absolute);
+            request.acting_as(&account.username, account.role.key());
+            let signed_in = request.event(
+                AuditAction::SignIn,
+                account.username.clone(),
+                Outcome::Ok,
+                serde_json::json!({}),
+            );
             store
                 .create_session(
                     &token::token_hash(&session),
                     &account.username,
                     now,
                     expires,
+                    &signed_in,
                 )
                 .await
                 .map_err(ssr::internal)?;
@@ -86,11 +114,20 @@ pub async fn sign_out() -> Result<(), AppError> {
     request.answer(
         async {
             if let Some(hash) = request.token_hash() {
-                request
-                    .store()?
-                    .end_session(hash)
-                    .await
-                    .map_err(ssr::internal)?;
+                let store = request.store()?;
+                match request.caller().await {
+                    Ok(caller) => {
+                        let entry = request.event(
+                            AuditAction::SignOut,
+                            caller.username().to_string(),
+                            Outcome::Ok,
+                            serde_json::json!({}),
+                        );
+                        store.sign_out(hash, &entry).await.map_err(ssr::internal)?;
+                    }
+                    // An expired session is gone already; nothing to record.
+                    Err(_) => store.end_session(hash).await.map_err(ssr::internal)?,
+                }
                 tracing::info!("signed out");
             }
             request.set_cookie(&token::set_cookie("", 0, request.auth.secure_cookie));
@@ -138,8 +175,14 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
                 .map_err(|message| AppError::field(Field::Password, message))?;
 
             let hash = passwords::hash(new).await.map_err(ssr::hashing_failed)?;
+            let entry = request.event(
+                AuditAction::PasswordChange,
+                caller.username().to_string(),
+                Outcome::Ok,
+                serde_json::json!({}),
+            );
             store
-                .set_password(caller.username(), &hash, false)
+                .set_password(caller.username(), &hash, false, &entry)
                 .await
                 .map_err(ssr::internal)?;
             let keep = request.token_hash().unwrap_or_default();

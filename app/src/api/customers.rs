@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
+#[cfg(feature = "ssr")]
+use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::history::ChangeEntry;
 use crate::domain::profile::CooperationType;
 use crate::domain::township::Township;
@@ -43,38 +45,52 @@ pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
     use crate::store::StoreError;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::CreateCustomer)?;
+    request
+        .answer_audited(
+            AuditAction::CreateFile,
+            "",
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::CreateCustomer)?;
 
-            let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
-            if !caller.scope().contains(file.region.as_str()) {
-                return Err(AppError::field(
-                    Field::Region,
-                    "该地区不在您负责的范围内，请核对地区码或联系管理员",
-                ));
-            }
-
-            let store = request.store()?;
-            check_cooperation(store, &file.details.cooperation, &[]).await?;
-            check_duplicates(store, &caller, &file.details, None, form.confirm_duplicates).await?;
-            let today = today_cst().to_string();
-            let code = match store
-                .create_customer(&file, caller.username(), &today)
-                .await
-            {
-                Err(StoreError::DuplicateIdentity) => {
-                    return Err(AppError::DuplicateIdentity { code: None });
+                let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+                if !caller.scope().contains(file.region.as_str()) {
+                    return Err(AppError::field(
+                        Field::Region,
+                        "该地区不在您负责的范围内，请核对地区码或联系管理员",
+                    ));
                 }
-                other => other.map_err(ssr::internal)?,
-            };
 
-            tracing::info!(customer.code = %code, "customer file opened");
-            Ok(code.to_string())
-        }
-        .await,
-    )
+                let store = request.store()?;
+                check_cooperation(store, &file.details.cooperation, &[]).await?;
+                check_duplicates(store, &caller, &file.details, None, form.confirm_duplicates)
+                    .await?;
+                let today = today_cst().to_string();
+                let opened = request.event(
+                    AuditAction::CreateFile,
+                    "",
+                    Outcome::Ok,
+                    serde_json::json!({
+                        "group": file.group.key(),
+                        "duplicates_confirmed": form.confirm_duplicates,
+                    }),
+                );
+                let code = match store
+                    .create_customer(&file, caller.username(), &today, &opened)
+                    .await
+                {
+                    Err(StoreError::DuplicateIdentity) => {
+                        return Err(AppError::DuplicateIdentity { code: None });
+                    }
+                    other => other.map_err(ssr::internal)?,
+                };
+
+                tracing::info!(customer.code = %code, "customer file opened");
+                Ok(code.to_string())
+            }
+            .await,
+        )
+        .await
 }
 
 /// An edit of a file as the edit page sends it.
@@ -99,107 +115,122 @@ pub async fn update_customer(edit: CustomerEdit) -> Result<i64, AppError> {
     use crate::store::{Edit, StoreError, UpdateOutcome};
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::EditCustomer)?;
-            let store = request.store()?;
-            let code = visible_code(store, &caller, &edit.code)?;
+    request
+        .answer_audited(
+            AuditAction::EditFile,
+            &edit.code.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::EditCustomer)?;
+                let store = request.store()?;
+                let code = visible_code(store, &caller, &edit.code)?;
 
-            let stored = store
-                .stored_file(&code)
-                .await
-                .map_err(ssr::internal)?
-                .ok_or_else(|| not_found(&code))?;
-            if stored.status == CustomerStatus::Destroyed {
-                return Err(AppError::Conflict(format!(
-                    "档案 {code} 已销毁，不能再修改"
-                )));
-            }
-            if stored.version != edit.version {
-                return Err(conflict(store, &code, edit.version).await);
-            }
+                let stored = store
+                    .stored_file(&code)
+                    .await
+                    .map_err(ssr::internal)?
+                    .ok_or_else(|| not_found(&code))?;
+                if stored.status == CustomerStatus::Destroyed {
+                    return Err(AppError::Conflict(format!(
+                        "档案 {code} 已销毁，不能再修改"
+                    )));
+                }
+                if stored.version != edit.version {
+                    return Err(conflict(store, &code, edit.version).await);
+                }
 
-            let form = keep_masked(&edit.form, &stored.details);
-            let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
-            if !caller.scope().contains(file.region.as_str()) {
-                return Err(AppError::field(
-                    Field::Region,
-                    "该地区不在您负责的范围内，请核对地区码或联系管理员",
-                ));
-            }
-            check_cooperation(
-                store,
-                &file.details.cooperation,
-                &stored.details.cooperation,
-            )
-            .await?;
-
-            let types = store.cooperation_types().await.map_err(ssr::internal)?;
-            let (changes, needs_reason) = diff(&stored.details, &file.details, &types);
-            if changes.is_empty() {
-                return Ok(stored.version);
-            }
-            let reason = edit.reason.trim();
-            if needs_reason && reason.is_empty() {
-                return Err(AppError::field(
-                    Field::Reason,
-                    "修改了姓名、证件或信用状况，请写明修改原因（例如“按身份证原件更正”）",
-                ));
-            }
-            if reason.chars().count() > 200 {
-                return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
-            }
-            let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
-            if changes
-                .iter()
-                .any(|c| who_changed.contains(&c.field.as_str()))
-            {
-                check_duplicates(
+                let form = keep_masked(&edit.form, &stored.details);
+                let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+                if !caller.scope().contains(file.region.as_str()) {
+                    return Err(AppError::field(
+                        Field::Region,
+                        "该地区不在您负责的范围内，请核对地区码或联系管理员",
+                    ));
+                }
+                check_cooperation(
                     store,
-                    &caller,
-                    &file.details,
-                    Some(&code),
-                    form.confirm_duplicates,
+                    &file.details.cooperation,
+                    &stored.details.cooperation,
                 )
                 .await?;
-            }
 
-            let today = today_cst().to_string();
-            let outcome = store
-                .update_customer(
-                    &code,
-                    &Edit {
-                        file: &file,
-                        expected_version: edit.version,
-                        actor: caller.username(),
-                        reason,
-                        changes: &changes,
-                        today: &today,
-                    },
-                )
-                .await;
-            match outcome {
-                Ok(UpdateOutcome::Saved(version)) => {
-                    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-                    tracing::info!(
-                        customer.code = %code,
-                        customer.version = version,
-                        customer.fields = %fields.join(","),
-                        "customer file changed"
-                    );
-                    Ok(version)
+                let types = store.cooperation_types().await.map_err(ssr::internal)?;
+                let (changes, needs_reason) = diff(&stored.details, &file.details, &types);
+                if changes.is_empty() {
+                    return Ok(stored.version);
                 }
-                Ok(UpdateOutcome::Conflict) => Err(conflict(store, &code, edit.version).await),
-                Ok(UpdateOutcome::Gone) => Err(not_found(&code)),
-                Err(StoreError::DuplicateIdentity) => {
-                    Err(AppError::DuplicateIdentity { code: None })
+                let reason = edit.reason.trim();
+                if needs_reason && reason.is_empty() {
+                    return Err(AppError::field(
+                        Field::Reason,
+                        "修改了姓名、证件或信用状况，请写明修改原因（例如“按身份证原件更正”）",
+                    ));
                 }
-                Err(error) => Err(ssr::internal(error)),
+                if reason.chars().count() > 200 {
+                    return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
+                }
+                let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
+                if changes
+                    .iter()
+                    .any(|c| who_changed.contains(&c.field.as_str()))
+                {
+                    check_duplicates(
+                        store,
+                        &caller,
+                        &file.details,
+                        Some(&code),
+                        form.confirm_duplicates,
+                    )
+                    .await?;
+                }
+
+                let today = today_cst().to_string();
+                let changed = request.event(
+                    AuditAction::EditFile,
+                    code.to_string(),
+                    Outcome::Ok,
+                    serde_json::json!({
+                        "version": edit.version + 1,
+                        "fields": changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+                        "reason_given": !reason.is_empty(),
+                    }),
+                );
+                let outcome = store
+                    .update_customer(
+                        &code,
+                        &Edit {
+                            file: &file,
+                            expected_version: edit.version,
+                            actor: caller.username(),
+                            reason,
+                            changes: &changes,
+                            today: &today,
+                            audit: &changed,
+                        },
+                    )
+                    .await;
+                match outcome {
+                    Ok(UpdateOutcome::Saved(version)) => {
+                        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+                        tracing::info!(
+                            customer.code = %code,
+                            customer.version = version,
+                            customer.fields = %fields.join(","),
+                            "customer file changed"
+                        );
+                        Ok(version)
+                    }
+                    Ok(UpdateOutcome::Conflict) => Err(conflict(store, &code, edit.version).await),
+                    Ok(UpdateOutcome::Gone) => Err(not_found(&code)),
+                    Err(StoreError::DuplicateIdentity) => {
+                        Err(AppError::DuplicateIdentity { code: None })
+                    }
+                    Err(error) => Err(ssr::internal(error)),
+                }
             }
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }
 
 /// The history of a file, newest first.
@@ -261,44 +292,57 @@ pub async fn save_cooperation_type(entry: CooperationType) -> Result<(), AppErro
     use crate::domain::Right;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ManageSettings)?;
-            let key = entry.key.trim();
-            if key.is_empty()
-                || key.len() > 40
-                || !key
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
-                return Err(AppError::BadRequest(
-                    "代码只能由小写英文字母、数字和下划线组成，最多 40 个字符".to_string(),
-                ));
+    request
+        .answer_audited(
+            AuditAction::SettingsChange,
+            "cooperation_types",
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ManageSettings)?;
+                let key = entry.key.trim();
+                if key.is_empty()
+                    || key.len() > 40
+                    || !key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    return Err(AppError::BadRequest(
+                        "代码只能由小写英文字母、数字和下划线组成，最多 40 个字符".to_string(),
+                    ));
+                }
+                let label = entry.label.trim();
+                if label.is_empty() || label.chars().count() > 20 {
+                    return Err(AppError::BadRequest(
+                        "名称不能为空，且不超过 20 个字".to_string(),
+                    ));
+                }
+                let store = request.store()?;
+                let saved = request.event(
+                    AuditAction::SettingsChange,
+                    "cooperation_types",
+                    Outcome::Ok,
+                    serde_json::json!({ "key": key, "label": label, "active": entry.active }),
+                );
+                store
+                    .save_cooperation_type(
+                        &CooperationType {
+                            key: key.to_string(),
+                            label: label.to_string(),
+                            active: entry.active,
+                        },
+                        &saved,
+                    )
+                    .await
+                    .map_err(ssr::internal)?;
+                tracing::info!(
+                    setting.cooperation_type = key,
+                    "cooperation intention saved"
+                );
+                Ok(())
             }
-            let label = entry.label.trim();
-            if label.is_empty() || label.chars().count() > 20 {
-                return Err(AppError::BadRequest(
-                    "名称不能为空，且不超过 20 个字".to_string(),
-                ));
-            }
-            let store = request.store()?;
-            store
-                .save_cooperation_type(&CooperationType {
-                    key: key.to_string(),
-                    label: label.to_string(),
-                    active: entry.active,
-                })
-                .await
-                .map_err(ssr::internal)?;
-            tracing::info!(
-                setting.cooperation_type = key,
-                "cooperation intention saved"
-            );
-            Ok(())
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }
 
 /// What the printed cover sheet of a paper folder shows.
@@ -322,48 +366,60 @@ pub async fn cover_sheet(code: String) -> Result<Cover, AppError> {
 
     let request = ssr::Request::begin();
     let origin = ssr::origin(request.auth.secure_cookie);
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ViewCustomer)?;
-            let store = request.store()?;
-            let code = visible_code(store, &caller, &code)?;
-            let customer = store
-                .customer(&code)
-                .await
-                .map_err(ssr::internal)?
-                .ok_or_else(|| not_found(&code))?;
-            let types = store.cooperation_types().await.map_err(ssr::internal)?;
-            let cooperation = customer
-                .details
-                .cooperation
-                .iter()
-                .map(|key| {
-                    types
-                        .iter()
-                        .find(|t| &t.key == key)
-                        .map_or_else(|| key.clone(), |t| t.label.clone())
+    request
+        .answer_audited(
+            AuditAction::Print,
+            &code.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ViewCustomer)?;
+                let store = request.store()?;
+                let code = visible_code(store, &caller, &code)?;
+                let customer = store
+                    .customer(&code)
+                    .await
+                    .map_err(ssr::internal)?
+                    .ok_or_else(|| not_found(&code))?;
+                let types = store.cooperation_types().await.map_err(ssr::internal)?;
+                let cooperation = customer
+                    .details
+                    .cooperation
+                    .iter()
+                    .map(|key| {
+                        types
+                            .iter()
+                            .find(|t| &t.key == key)
+                            .map_or_else(|| key.clone(), |t| t.label.clone())
+                    })
+                    .collect();
+                request
+                    .record(&request.event(
+                        AuditAction::Print,
+                        code.to_string(),
+                        Outcome::Ok,
+                        serde_json::json!({ "document": "cover_sheet" }),
+                    ))
+                    .await?;
+                let url = format!("{origin}/customers/{code}");
+                let qr_svg = qrcode::QrCode::with_error_correction_level(&url, qrcode::EcLevel::M)
+                    .map_err(|error| {
+                        tracing::error!(error = %error, "QR code could not be drawn");
+                        AppError::Internal
+                    })?
+                    .render::<qrcode::render::svg::Color>()
+                    .min_dimensions(160, 160)
+                    .quiet_zone(true)
+                    .build();
+                Ok(Cover {
+                    customer,
+                    cooperation,
+                    url,
+                    qr_svg,
                 })
-                .collect();
-            let url = format!("{origin}/customers/{code}");
-            let qr_svg = qrcode::QrCode::with_error_correction_level(&url, qrcode::EcLevel::M)
-                .map_err(|error| {
-                    tracing::error!(error = %error, "QR code could not be drawn");
-                    AppError::Internal
-                })?
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(160, 160)
-                .quiet_zone(true)
-                .build();
-            Ok(Cover {
-                customer,
-                cooperation,
-                url,
-                qr_svg,
-            })
-        }
-        .await,
-    )
+            }
+            .await,
+        )
+        .await
 }
 
 /// The whole file of the customer with this archive code.
@@ -373,22 +429,35 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
     use crate::domain::Right;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ViewCustomer)?;
+    request
+        .answer_audited(
+            AuditAction::ViewFile,
+            &code.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ViewCustomer)?;
 
-            let store = request.store()?;
-            let code = visible_code(store, &caller, &code)?;
+                let store = request.store()?;
+                let code = visible_code(store, &caller, &code)?;
 
-            store
-                .customer(&code)
-                .await
-                .map_err(ssr::internal)?
-                .ok_or_else(|| not_found(&code))
-        }
-        .await,
-    )
+                let customer = store
+                    .customer(&code)
+                    .await
+                    .map_err(ssr::internal)?
+                    .ok_or_else(|| not_found(&code))?;
+                request
+                    .record(&request.event(
+                        AuditAction::ViewFile,
+                        code.to_string(),
+                        Outcome::Ok,
+                        serde_json::json!({}),
+                    ))
+                    .await?;
+                Ok(customer)
+            }
+            .await,
+        )
+        .await
 }
 
 /// Files whose archive code begins with, or whose name contains, the text,
@@ -399,41 +468,57 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
     use crate::domain::Right;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::SearchCustomers)?;
+    request
+        .answer_audited(
+            AuditAction::Search,
+            "",
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::SearchCustomers)?;
 
-            let text = query.text.trim().to_string();
-            if text.chars().count() > 60 {
-                return Err(AppError::BadRequest(
-                    "查询内容过长，请缩短后再查".to_string(),
-                ));
+                let text = query.text.trim().to_string();
+                if text.chars().count() > 60 {
+                    return Err(AppError::BadRequest(
+                        "查询内容过长，请缩短后再查".to_string(),
+                    ));
+                }
+                let page = query.page.max(1);
+                let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
+                let offset = u64::from(page - 1) * u64::from(page_size);
+
+                let store = request.store()?;
+                let found = store
+                    .search_customers(&text, caller.scope(), offset, u64::from(page_size))
+                    .await
+                    .map_err(ssr::internal)?;
+
+                request
+                    .record(&request.event(
+                        AuditAction::Search,
+                        "",
+                        Outcome::Ok,
+                        serde_json::json!({
+                            "criteria": search_criteria(&text),
+                            "page": page,
+                            "matches": found.total,
+                        }),
+                    ))
+                    .await?;
+                tracing::info!(
+                    search.matches = found.total,
+                    search.page = page,
+                    "customers searched"
+                );
+                Ok(SearchResults {
+                    total: found.total,
+                    page,
+                    page_size,
+                    rows: found.rows,
+                })
             }
-            let page = query.page.max(1);
-            let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
-            let offset = u64::from(page - 1) * u64::from(page_size);
-
-            let store = request.store()?;
-            let found = store
-                .search_customers(&text, caller.scope(), offset, u64::from(page_size))
-                .await
-                .map_err(ssr::internal)?;
-
-            tracing::info!(
-                search.matches = found.total,
-                search.page = page,
-                "customers searched"
-            );
-            Ok(SearchResults {
-                total: found.total,
-                page,
-                page_size,
-                rows: found.rows,
-            })
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }
 
 /// One masked value of a file in full. A right of its own, and every use is
@@ -447,7 +532,9 @@ pub async fn reveal_personal_value(
     use crate::domain::Right;
 
     let request = ssr::Request::begin();
-    request.answer(
+    request.answer_audited(
+        AuditAction::Reveal,
+        &code.clone(),
         async {
             let caller = request.caller().await?;
             caller.require(Right::RevealPersonalData)?;
@@ -455,8 +542,14 @@ pub async fn reveal_personal_value(
             let store = request.store()?;
             let code = visible_code(store, &caller, &code)?;
 
+            let seen = request.event(
+                AuditAction::Reveal,
+                code.to_string(),
+                Outcome::Ok,
+                serde_json::json!({ "field": field.key() }),
+            );
             let value = store
-                .reveal(&code, field, caller.username())
+                .reveal(&code, field, &seen)
                 .await
                 .map_err(ssr::internal)?
                 .ok_or_else(|| not_found(&code))?;
@@ -465,6 +558,29 @@ pub async fn reveal_personal_value(
         }
         .await,
     )
+    .await
+}
+
+/// What a search looked for, for the audit trail: an archive code (or its
+/// beginning) as typed, otherwise only the kind of text, never a name,
+/// phone or ID number.
+#[cfg(feature = "ssr")]
+fn search_criteria(text: &str) -> serde_json::Value {
+    use crate::domain::Phone;
+    let kind = if text.is_empty() {
+        "all"
+    } else if Phone::parse(text).is_ok() {
+        "phone"
+    } else if text.chars().filter(char::is_ascii_digit).count() >= 15 {
+        "id_number"
+    } else if text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return serde_json::json!({ "kind": "code", "code": text.to_uppercase() });
+    } else {
+        "name"
+    };
+    serde_json::json!({ "kind": kind })
 }
 
 /// The archive code a caller typed, if it names a file inside their regions.

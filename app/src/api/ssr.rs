@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use super::caller::{AuthSettings, Caller};
+use crate::domain::audit::{AuditAction, Outcome};
 use crate::error::AppError;
 use crate::secure::token;
-use crate::store::{Store, StoreError};
+use crate::store::{AuditEntry, Store, StoreError};
 
 /// What a server function needs from its request, read once, first thing.
 ///
@@ -23,6 +24,10 @@ pub(crate) struct Request {
     pub auth: AuthSettings,
     token_hash: Option<String>,
     response: Option<ResponseOptions>,
+    /// The address the request came from, for the audit trail.
+    client: String,
+    /// User name and role of the signed-in caller, once known.
+    who: std::sync::Mutex<Option<(String, String)>>,
 }
 
 impl Request {
@@ -31,7 +36,16 @@ impl Request {
         let cookie = parts
             .as_ref()
             .and_then(|p| p.headers.get(COOKIE)?.to_str().ok());
+        let client = parts
+            .as_ref()
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            })
+            .map_or_else(|| "local".to_string(), |info| info.0.ip().to_string());
         Self {
+            client,
+            who: std::sync::Mutex::new(None),
             token_hash: cookie
                 .and_then(token::from_cookie_header)
                 .map(token::token_hash),
@@ -56,7 +70,91 @@ impl Request {
 
     /// The signed-in caller, from the session cookie.
     pub(crate) async fn caller(&self) -> Result<Caller, AppError> {
-        Caller::of(self).await
+        let caller = Caller::of(self).await?;
+        self.acting_as(caller.username(), caller.role().key());
+        Ok(caller)
+    }
+
+    /// Names who acts in this request's audit events (after a sign-in,
+    /// before there is a session).
+    pub(crate) fn acting_as(&self, username: &str, role: &str) {
+        if let Ok(mut who) = self.who.lock() {
+            *who = Some((username.to_string(), role.to_string()));
+        }
+    }
+
+    /// An event of this request, by whoever is acting in it.
+    pub(crate) fn event(
+        &self,
+        action: AuditAction,
+        target: impl Into<String>,
+        outcome: Outcome,
+        details: serde_json::Value,
+    ) -> AuditEntry {
+        let (username, role) = self
+            .who
+            .lock()
+            .ok()
+            .and_then(|who| who.clone())
+            .unwrap_or_default();
+        AuditEntry {
+            username,
+            role,
+            action,
+            target: target.into(),
+            outcome,
+            client: self.client.clone(),
+            details,
+        }
+    }
+
+    /// Appends an event that goes with no change (a view, a search).
+    pub(crate) async fn record(&self, entry: &AuditEntry) -> Result<(), AppError> {
+        self.store()?.record(entry).await.map_err(internal)
+    }
+
+    /// Passes `result` on; a refusal of a known caller (no right, a file
+    /// outside their regions) is recorded first as a refused `action`.
+    pub(crate) async fn refusal_recorded<T>(
+        &self,
+        action: AuditAction,
+        target: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let known = self.who.lock().ok().is_some_and(|who| who.is_some());
+        if let Err(error @ (AppError::Forbidden | AppError::NotFound(_))) = &result
+            && known
+        {
+            let reason = if matches!(error, AppError::Forbidden) {
+                "no_right"
+            } else {
+                "not_found"
+            };
+            // What was typed may be anything, a name even: only a code-like
+            // target is kept.
+            let target = target.trim();
+            let target = if target.len() <= 40
+                && target
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+            {
+                target.to_uppercase()
+            } else {
+                "(无法识别)".to_string()
+            };
+            let entry = self.event(
+                action,
+                target,
+                Outcome::Refused,
+                serde_json::json!({ "reason": reason }),
+            );
+            if let Ok(store) = self.store()
+                && let Err(failure) = store.record(&entry).await
+            {
+                tracing::error!(error = %failure.log_safe(), "refusal not recorded");
+            }
+        }
+        result
     }
 
     /// Gives an error answer its HTTP status; the body says the rest.
@@ -65,6 +163,16 @@ impl Request {
             response.set_status(error.status());
         }
         result
+    }
+
+    /// Like [`Self::answer`], after recording a refusal of `action`.
+    pub(crate) async fn answer_audited<T>(
+        &self,
+        action: AuditAction,
+        target: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.answer(self.refusal_recorded(action, target, result).await)
     }
 
     /// Hands the browser a cookie with this answer.

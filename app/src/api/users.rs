@@ -123,52 +123,66 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 pub async fn create_user(form: UserForm) -> Result<(), AppError> {
     use super::ssr;
     use crate::domain::Right;
+    use crate::domain::audit::{AuditAction, Outcome};
     use crate::secure::password as passwords;
     use crate::store::NewUser;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ManageUsers)?;
+    request
+        .answer_audited(
+            AuditAction::UserCreate,
+            &form.username.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ManageUsers)?;
 
-            let mut errors = Vec::new();
-            let checked = form.check().map_err(|e| errors.extend(e)).ok();
-            let policy = &request.auth.password;
-            if let Err(message) = policy.check(&form.password, form.username.trim()) {
-                errors.push(FieldError {
-                    field: Field::Password,
-                    message,
-                });
-            }
-            let Some(checked) = checked.filter(|_| errors.is_empty()) else {
-                return Err(AppError::Invalid(errors));
-            };
+                let mut errors = Vec::new();
+                let checked = form.check().map_err(|e| errors.extend(e)).ok();
+                let policy = &request.auth.password;
+                if let Err(message) = policy.check(&form.password, form.username.trim()) {
+                    errors.push(FieldError {
+                        field: Field::Password,
+                        message,
+                    });
+                }
+                let Some(checked) = checked.filter(|_| errors.is_empty()) else {
+                    return Err(AppError::Invalid(errors));
+                };
 
-            let password_hash = passwords::hash(form.password)
-                .await
-                .map_err(ssr::hashing_failed)?;
-            let user = NewUser {
-                username: checked.username,
-                display_name: checked.display_name,
-                role: checked.role,
-                regions: checked.regions,
-                password_hash,
-                must_change_password: true,
-            };
-            let created = request
-                .store()?
-                .create_user(&user)
-                .await
-                .map_err(ssr::internal)?;
-            if !created {
-                return Err(AppError::field(Field::Username, "该用户名已被使用"));
+                let password_hash = passwords::hash(form.password)
+                    .await
+                    .map_err(ssr::hashing_failed)?;
+                let user = NewUser {
+                    username: checked.username,
+                    display_name: checked.display_name,
+                    role: checked.role,
+                    regions: checked.regions,
+                    password_hash,
+                    must_change_password: true,
+                };
+                let entry = request.event(
+                    AuditAction::UserCreate,
+                    user.username.as_str().to_string(),
+                    Outcome::Ok,
+                    serde_json::json!({
+                        "role": user.role.key(),
+                        "regions": user.regions.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    }),
+                );
+                let created = request
+                    .store()?
+                    .create_user(&user, &entry)
+                    .await
+                    .map_err(ssr::internal)?;
+                if !created {
+                    return Err(AppError::field(Field::Username, "该用户名已被使用"));
+                }
+                tracing::info!(user.role = user.role.key(), "account created");
+                Ok(())
             }
-            tracing::info!(user.role = user.role.key(), "account created");
-            Ok(())
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }
 
 /// Changes an account's name, role, regions or whether it is disabled.
@@ -176,39 +190,54 @@ pub async fn create_user(form: UserForm) -> Result<(), AppError> {
 pub async fn update_user(form: UserForm) -> Result<(), AppError> {
     use super::ssr;
     use crate::domain::Right;
+    use crate::domain::audit::{AuditAction, Outcome};
     use crate::store::{UserChange, UserChangeOutcome};
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ManageUsers)?;
+    request
+        .answer_audited(
+            AuditAction::UserChange,
+            &form.username.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ManageUsers)?;
 
-            let checked = form.check().map_err(AppError::Invalid)?;
-            let change = UserChange {
-                display_name: checked.display_name,
-                role: checked.role,
-                regions: checked.regions,
-                disabled: form.disabled,
-            };
-            let store = request.store()?;
-            match store
-                .update_user(checked.username.as_str(), &change)
-                .await
-                .map_err(ssr::internal)?
-            {
-                UserChangeOutcome::Changed => {
-                    tracing::info!(user.role = change.role.key(), "account changed");
-                    Ok(())
+                let checked = form.check().map_err(AppError::Invalid)?;
+                let change = UserChange {
+                    display_name: checked.display_name,
+                    role: checked.role,
+                    regions: checked.regions,
+                    disabled: form.disabled,
+                };
+                let store = request.store()?;
+                let entry = request.event(
+                    AuditAction::UserChange,
+                    checked.username.as_str().to_string(),
+                    Outcome::Ok,
+                    serde_json::json!({
+                        "role": change.role.key(),
+                        "regions": change.regions.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                        "disabled": change.disabled,
+                    }),
+                );
+                match store
+                    .update_user(checked.username.as_str(), &change, &entry)
+                    .await
+                    .map_err(ssr::internal)?
+                {
+                    UserChangeOutcome::Changed => {
+                        tracing::info!(user.role = change.role.key(), "account changed");
+                        Ok(())
+                    }
+                    UserChangeOutcome::NoSuchUser => Err(AppError::NotFound("该用户".to_string())),
+                    UserChangeOutcome::LastAdministrator => Err(AppError::Conflict(
+                        "系统至少需要一位启用中的管理员，不能停用或更改最后一位管理员".to_string(),
+                    )),
                 }
-                UserChangeOutcome::NoSuchUser => Err(AppError::NotFound("该用户".to_string())),
-                UserChangeOutcome::LastAdministrator => Err(AppError::Conflict(
-                    "系统至少需要一位启用中的管理员，不能停用或更改最后一位管理员".to_string(),
-                )),
             }
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }
 
 /// Gives an account a new initial password and ends its sessions.
@@ -216,40 +245,51 @@ pub async fn update_user(form: UserForm) -> Result<(), AppError> {
 pub async fn reset_password(username: String, password: String) -> Result<(), AppError> {
     use super::ssr;
     use crate::domain::Right;
+    use crate::domain::audit::{AuditAction, Outcome};
     use crate::secure::password as passwords;
 
     let request = ssr::Request::begin();
-    request.answer(
-        async {
-            let caller = request.caller().await?;
-            caller.require(Right::ManageUsers)?;
+    request
+        .answer_audited(
+            AuditAction::PasswordReset,
+            &username.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ManageUsers)?;
 
-            let username =
-                Username::parse(&username).map_err(|_| AppError::NotFound("该用户".to_string()))?;
-            request
-                .auth
-                .password
-                .check(&password, username.as_str())
-                .map_err(|message| AppError::field(Field::Password, message))?;
+                let username = Username::parse(&username)
+                    .map_err(|_| AppError::NotFound("该用户".to_string()))?;
+                request
+                    .auth
+                    .password
+                    .check(&password, username.as_str())
+                    .map_err(|message| AppError::field(Field::Password, message))?;
 
-            let store = request.store()?;
-            let hash = passwords::hash(password)
-                .await
-                .map_err(ssr::hashing_failed)?;
-            let found = store
-                .set_password(username.as_str(), &hash, true)
-                .await
-                .map_err(ssr::internal)?;
-            if !found {
-                return Err(AppError::NotFound("该用户".to_string()));
+                let store = request.store()?;
+                let hash = passwords::hash(password)
+                    .await
+                    .map_err(ssr::hashing_failed)?;
+                let entry = request.event(
+                    AuditAction::PasswordReset,
+                    username.as_str().to_string(),
+                    Outcome::Ok,
+                    serde_json::json!({}),
+                );
+                let found = store
+                    .set_password(username.as_str(), &hash, true, &entry)
+                    .await
+                    .map_err(ssr::internal)?;
+                if !found {
+                    return Err(AppError::NotFound("该用户".to_string()));
+                }
+                store
+                    .end_sessions_of(username.as_str())
+                    .await
+                    .map_err(ssr::internal)?;
+                tracing::info!("password reset by an administrator");
+                Ok(())
             }
-            store
-                .end_sessions_of(username.as_str())
-                .await
-                .map_err(ssr::internal)?;
-            tracing::info!("password reset by an administrator");
-            Ok(())
-        }
-        .await,
-    )
+            .await,
+        )
+        .await
 }

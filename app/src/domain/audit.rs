@@ -120,7 +120,9 @@ impl Outcome {
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [Self::Ok, Self::Refused].into_iter().find(|o| o.key() == key)
+        [Self::Ok, Self::Refused]
+            .into_iter()
+            .find(|o| o.key() == key)
     }
 
     pub fn label(self) -> &'static str {

@@ -5,9 +5,9 @@
 //! rule is a newtype with one fallible constructor ("parse, don't validate").
 
 pub mod account;
-pub mod audit;
 pub mod archive_code;
 pub mod area;
+pub mod audit;
 pub mod customer;
 pub mod history;
 pub mod id_document;

@@ -57,7 +57,9 @@ impl ChainedEvent {
 
     /// The hash this event must have after `prev`.
     pub fn expected_hash(&self, prev: &str) -> String {
-        hex(&Sha256::digest(format!("{prev}{}", self.canonical()).as_bytes()))
+        hex(&Sha256::digest(
+            format!("{prev}{}", self.canonical()).as_bytes(),
+        ))
     }
 }
 
@@ -151,7 +153,10 @@ pub fn verify(
     }
     let last = events.len() as i64;
     if head_seq > last {
-        report.broken = Some((last as u64 + 1, format!("末尾缺少 {} 条记录", head_seq - last)));
+        report.broken = Some((
+            last as u64 + 1,
+            format!("末尾缺少 {} 条记录", head_seq - last),
+        ));
         return report;
     }
     for checkpoint in checkpoints {
@@ -177,7 +182,10 @@ pub fn verify(
             None => {
                 report.broken = Some((
                     last as u64 + 1,
-                    format!("签名检查点记载了第 {} 条，但记录只到第 {last} 条", checkpoint.seq),
+                    format!(
+                        "签名检查点记载了第 {} 条，但记录只到第 {last} 条",
+                        checkpoint.seq
+                    ),
                 ));
                 return report;
             }

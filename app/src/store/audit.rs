@@ -53,6 +53,20 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// An event of the server's own command line (`create-admin`, …),
+    /// acting for whoever runs it on the machine.
+    pub fn command_line(action: AuditAction, target: impl Into<String>) -> Self {
+        Self {
+            username: "(命令行)".to_string(),
+            role: "system".to_string(),
+            action,
+            target: target.into(),
+            outcome: Outcome::Ok,
+            client: "local".to_string(),
+            details: Value::Object(serde_json::Map::new()),
+        }
+    }
+
     /// The row bound as `$audit`, stamped now.
     pub fn row(&self) -> AuditRow {
         AuditRow {

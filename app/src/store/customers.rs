@@ -6,7 +6,8 @@ use surrealdb::engine::any::Any;
 use surrealdb::method::Transaction;
 use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 
-use super::{Store, StoreError};
+use super::audit::append_in;
+use super::{AuditEntry, Store, StoreError};
 use crate::domain::SensitiveField;
 use crate::domain::customer::names_alike;
 use crate::domain::history::{ChangeEntry, FieldChange};
@@ -61,9 +62,11 @@ pub struct Edit<'a> {
     pub changes: &'a [FieldChange],
     /// `YYYY-MM-DD`, for the date of a new credit rating.
     pub today: &'a str,
+    /// The event that records the edit.
+    pub audit: &'a AuditEntry,
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct ParcelRow {
     location: String,
     area_hundredths: i64,
@@ -71,7 +74,7 @@ struct ParcelRow {
     tenure: String,
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct AssetRow {
     kind: String,
     description: String,
@@ -80,7 +83,7 @@ struct AssetRow {
 }
 
 /// Every stored field of a file that a save writes.
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct FileRow {
     code: String,
     created_by: String,
@@ -215,11 +218,14 @@ impl Store {
         file: &CheckedFile,
         actor: &str,
         today: &str,
+        audit: &AuditEntry,
     ) -> Result<ArchiveCode, StoreError> {
         let counter_key = self.scheme.counter_key(file.group, &file.region);
         for attempt in 0..MAX_ATTEMPTS {
             let tx = self.db.clone().begin().await?;
-            let outcome = self.insert_in(&tx, file, &counter_key, actor, today).await;
+            let outcome = self
+                .insert_in(&tx, file, &counter_key, (actor, today), audit)
+                .await;
             match finish(tx, outcome).await {
                 Ok(code) => return Ok(code),
                 Err(error) if is_conflict(&error) => {
@@ -237,8 +243,8 @@ impl Store {
         tx: &Transaction<Any>,
         file: &CheckedFile,
         counter_key: &str,
-        actor: &str,
-        today: &str,
+        (actor, today): (&str, &str),
+        audit: &AuditEntry,
     ) -> Result<ArchiveCode, surrealdb::Error> {
         let serial: Option<i64> = tx
             .query("UPSERT ONLY $counter SET last = (last ?? 0) + 1 RETURN VALUE last")
@@ -267,6 +273,11 @@ impl Store {
         .bind(("changes", changes))
         .await?
         .check()?;
+        let event = AuditEntry {
+            target: code.to_string(),
+            ..audit.clone()
+        };
+        append_in(tx, &event).await?;
         Ok(code)
     }
 
@@ -301,53 +312,83 @@ impl Store {
         let changes = serde_json::to_string(edit.changes).unwrap_or_else(|_| "[]".to_string());
         let fields: Vec<String> = edit.changes.iter().map(|c| c.field.clone()).collect();
 
-        let tx = self.db.clone().begin().await?;
-        let saved = async {
-            // Claiming the next version first makes a concurrent save of the
-            // same file conflict here, before anything else is written.
-            let saved: Option<i64> = tx
-                .query(
-                    "UPDATE ONLY $id SET version = $version, updated_at = time::now() \
-                     WHERE version = $expected RETURN VALUE version",
+        for attempt in 0..MAX_ATTEMPTS {
+            let tx = self.db.clone().begin().await?;
+            let saved = self
+                .save_edit_in(
+                    &tx,
+                    code,
+                    edit,
+                    version,
+                    &file_row,
+                    &key,
+                    (&changes, &fields),
                 )
-                .bind(("id", customer_id(code.as_str())))
-                .bind(("version", version))
-                .bind(("expected", edit.expected_version))
-                .await?
-                .take(0)?;
-            if saved.is_none() {
-                return Ok(None);
+                .await;
+            match finish(tx, saved).await {
+                Ok(Some(version)) => return Ok(UpdateOutcome::Saved(version)),
+                Ok(None) => return Ok(UpdateOutcome::Conflict),
+                // Another transaction touched the file or the audit trail at
+                // the same moment; the version claim tells which on retry.
+                Err(error) if is_conflict(&error) => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Err(error) => return Err(unique_or(error)),
             }
-            tx.query("UPDATE ONLY $id MERGE $row RETURN NONE")
-                .bind(("id", customer_id(code.as_str())))
-                .bind(("row", file_row))
-                .await?
-                .check()?;
-            tx.query(
-                "CREATE customer_change SET customer = $code, version = $version, by = $actor, \
-                 fields = $fields, reason = $reason, changes_sealed = $changes RETURN NONE",
+        }
+        Err(StoreError::Contention(code.to_string()))
+    }
+
+    /// The writes of one edit, inside `tx`: `None` when the file is no
+    /// longer at the version the edit started from.
+    #[allow(clippy::too_many_arguments, reason = "the parts of one edit")]
+    async fn save_edit_in(
+        &self,
+        tx: &Transaction<Any>,
+        code: &ArchiveCode,
+        edit: &Edit<'_>,
+        version: i64,
+        file_row: &FileRow,
+        key: &DataKey,
+        (changes, fields): (&str, &[String]),
+    ) -> Result<Option<i64>, surrealdb::Error> {
+        // Claiming the next version first makes a concurrent save of the
+        // same file conflict here, before anything else is written.
+        let saved: Option<i64> = tx
+            .query(
+                "UPDATE ONLY $id SET version = $version, updated_at = time::now() \
+                 WHERE version = $expected RETURN VALUE version",
             )
-            .bind(("code", code.to_string()))
+            .bind(("id", customer_id(code.as_str())))
             .bind(("version", version))
-            .bind(("actor", edit.actor.to_string()))
-            .bind(("fields", fields))
-            .bind(("reason", edit.reason.to_string()))
-            .bind((
-                "changes",
-                key.seal(code.as_str(), &change_field(version), &changes),
-            ))
+            .bind(("expected", edit.expected_version))
+            .await?
+            .take(0)?;
+        if saved.is_none() {
+            return Ok(None);
+        }
+        tx.query("UPDATE ONLY $id MERGE $row RETURN NONE")
+            .bind(("id", customer_id(code.as_str())))
+            .bind(("row", file_row.clone()))
             .await?
             .check()?;
-            Ok(Some(version))
-        }
-        .await;
-        match finish(tx, saved).await {
-            Ok(Some(version)) => Ok(UpdateOutcome::Saved(version)),
-            Ok(None) => Ok(UpdateOutcome::Conflict),
-            // Another save of the same file got there first.
-            Err(error) if is_conflict(&error) => Ok(UpdateOutcome::Conflict),
-            Err(error) => Err(unique_or(error)),
-        }
+        tx.query(
+            "CREATE customer_change SET customer = $code, version = $version, by = $actor, \
+             fields = $fields, reason = $reason, changes_sealed = $changes RETURN NONE",
+        )
+        .bind(("code", code.to_string()))
+        .bind(("version", version))
+        .bind(("actor", edit.actor.to_string()))
+        .bind(("fields", fields.to_vec()))
+        .bind(("reason", edit.reason.to_string()))
+        .bind((
+            "changes",
+            key.seal(code.as_str(), &change_field(version), changes),
+        ))
+        .await?
+        .check()?;
+        append_in(tx, edit.audit).await?;
+        Ok(Some(version))
     }
 
     /// The stored row of a file's details, sealed under its data key.
@@ -602,19 +643,24 @@ impl Store {
 
     /// Adds an entry to the list of cooperation intentions, or renames,
     /// retires or brings back one.
-    pub async fn save_cooperation_type(&self, entry: &CooperationType) -> Result<(), StoreError> {
-        self.db
-            .query(
-                "UPSERT ONLY type::record('cooperation_type', $key) SET label = $label, \
-                 active = $active, position = position ?? \
-                 (math::max((SELECT VALUE position FROM cooperation_type)) ?? 0) + 1 \
-                 RETURN NONE",
-            )
-            .bind(("key", entry.key.clone()))
-            .bind(("label", entry.label.clone()))
-            .bind(("active", entry.active))
-            .await?
-            .check()?;
+    pub async fn save_cooperation_type(
+        &self,
+        entry: &CooperationType,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(
+            "UPSERT ONLY type::record('cooperation_type', $key) SET label = $label, \
+             active = $active, position = position ?? \
+             (math::max((SELECT VALUE position FROM cooperation_type)) ?? 0) + 1 \
+             RETURN NONE",
+            audit,
+            |q| {
+                q.bind(("key", entry.key.clone()))
+                    .bind(("label", entry.label.clone()))
+                    .bind(("active", entry.active))
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -624,7 +670,7 @@ impl Store {
         &self,
         code: &ArchiveCode,
         field: SensitiveField,
-        username: &str,
+        audit: &AuditEntry,
     ) -> Result<Option<String>, StoreError> {
         let Some((row, key)) = self.sealed_customer(code).await? else {
             return Ok(None);
@@ -634,13 +680,16 @@ impl Store {
             SensitiveField::IdNumber => &row.id_number_sealed,
         };
         let value = open_field(&key, &row.code, field.key(), sealed)?;
-        self.db
-            .query("CREATE disclosure SET username = $username, customer = $code, field = $field")
-            .bind(("username", username.to_string()))
-            .bind(("code", row.code.clone()))
-            .bind(("field", field.key()))
-            .await?
-            .check()?;
+        self.audited(
+            "CREATE disclosure SET username = $username, customer = $code, field = $field",
+            audit,
+            |q| {
+                q.bind(("username", audit.username.clone()))
+                    .bind(("code", row.code.clone()))
+                    .bind(("field", field.key()))
+            },
+        )
+        .await?;
         Ok(Some(value))
     }
 
@@ -648,7 +697,10 @@ impl Store {
     pub async fn disclosures_of(&self, code: &ArchiveCode) -> Result<u64, StoreError> {
         let count: Option<i64> = self
             .db
-            .query("RETURN count(SELECT VALUE id FROM disclosure WHERE customer = $code)")
+            .query(
+                "RETURN count(SELECT VALUE seq FROM audit_event \
+                 WHERE target = $code AND action = 'reveal' AND outcome = 'ok')",
+            )
             .bind(("code", code.to_string()))
             .await?
             .take(0)?;

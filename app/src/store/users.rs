@@ -2,7 +2,8 @@
 
 use surrealdb::types::{Datetime, RecordId, SurrealValue};
 
-use super::{Store, StoreError};
+use super::{AuditEntry, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::{RegionCode, Role, Username, time_fmt};
 
 /// A new account, its password already hashed.
@@ -70,7 +71,7 @@ struct UserRow {
     created_at: Datetime,
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct NewUserRow {
     username: String,
     display_name: String,
@@ -100,7 +101,11 @@ fn session_id(token_hash: &str) -> RecordId {
 
 impl Store {
     /// Creates an account; `false` when the user name is taken.
-    pub async fn create_user(&self, user: &NewUser) -> Result<bool, StoreError> {
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         let row = NewUserRow {
             username: user.username.as_str().to_string(),
             display_name: user.display_name.clone(),
@@ -114,20 +119,19 @@ impl Store {
             must_change_password: user.must_change_password,
         };
         let result = self
-            .db
-            .query("CREATE ONLY $id CONTENT $row RETURN NONE")
-            .bind(("id", user_id(user.username.as_str())))
-            .bind(("row", row))
-            .await?
-            .check();
+            .audited("CREATE ONLY $id CONTENT $row RETURN NONE", audit, |q| {
+                q.bind(("id", user_id(user.username.as_str())))
+                    .bind(("row", row.clone()))
+            })
+            .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
+            Err(StoreError::Db(error))
                 if error.is_already_exists() || error.message().contains("already exists") =>
             {
                 Ok(false)
             }
-            Err(error) => Err(error.into()),
+            Err(error) => Err(error),
         }
     }
 
@@ -158,21 +162,36 @@ impl Store {
         username: &str,
         lock_after: u32,
         lock_until_ms: i64,
+        audit: &AuditEntry,
     ) -> Result<u32, StoreError> {
+        self.audited(
+            "UPDATE ONLY $id SET failed_attempts += 1 RETURN NONE",
+            audit,
+            |q| q.bind(("id", user_id(username))),
+        )
+        .await?;
         let failures: Option<i64> = self
             .db
-            .query("UPDATE ONLY $id SET failed_attempts += 1 RETURN VALUE failed_attempts;")
+            .query("SELECT VALUE failed_attempts FROM ONLY $id")
             .bind(("id", user_id(username)))
             .await?
             .take(0)?;
         let failures = failures.and_then(|f| u32::try_from(f).ok()).unwrap_or(0);
         if failures >= lock_after {
-            self.db
-                .query("UPDATE $id SET locked_until_ms = $until, failed_attempts = 0")
-                .bind(("id", user_id(username)))
-                .bind(("until", lock_until_ms))
-                .await?
-                .check()?;
+            let lockout = AuditEntry {
+                action: AuditAction::Lockout,
+                details: serde_json::json!({ "failures": failures }),
+                ..audit.clone()
+            };
+            self.audited(
+                "UPDATE $id SET locked_until_ms = $until, failed_attempts = 0",
+                &lockout,
+                |q| {
+                    q.bind(("id", user_id(username)))
+                        .bind(("until", lock_until_ms))
+                },
+            )
+            .await?;
         }
         Ok(failures)
     }
@@ -194,6 +213,7 @@ impl Store {
         &self,
         username: &str,
         change: &UserChange,
+        audit: &AuditEntry,
     ) -> Result<UserChangeOutcome, StoreError> {
         let Some(before) = self.user(username).await? else {
             return Ok(UserChangeOutcome::NoSuchUser);
@@ -213,18 +233,19 @@ impl Store {
             .iter()
             .map(|r| r.as_str().to_string())
             .collect();
-        self.db
-            .query(
-                "UPDATE $id SET display_name = $display_name, role = $role, regions = $regions, \
-                 disabled = $disabled, updated_at = time::now()",
-            )
-            .bind(("id", user_id(username)))
-            .bind(("display_name", change.display_name.clone()))
-            .bind(("role", change.role.key()))
-            .bind(("regions", regions))
-            .bind(("disabled", change.disabled))
-            .await?
-            .check()?;
+        self.audited(
+            "UPDATE $id SET display_name = $display_name, role = $role, regions = $regions, \
+             disabled = $disabled, updated_at = time::now()",
+            audit,
+            |q| {
+                q.bind(("id", user_id(username)))
+                    .bind(("display_name", change.display_name.clone()))
+                    .bind(("role", change.role.key()))
+                    .bind(("regions", regions.clone()))
+                    .bind(("disabled", change.disabled))
+            },
+        )
+        .await?;
         if change.disabled || change.role != before.role {
             self.end_sessions_of(username).await?;
         }
@@ -249,20 +270,23 @@ impl Store {
         username: &str,
         password_hash: &str,
         must_change: bool,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let changed: Option<String> = self
-            .db
-            .query(
-                "UPDATE ONLY $id SET password_hash = $hash, must_change_password = $must, \
-                 failed_attempts = 0, locked_until_ms = 0, updated_at = time::now() \
-                 RETURN VALUE username",
-            )
-            .bind(("id", user_id(username)))
-            .bind(("hash", password_hash.to_string()))
-            .bind(("must", must_change))
-            .await?
-            .take(0)?;
-        Ok(changed.is_some())
+        if self.user(username).await?.is_none() {
+            return Ok(false);
+        }
+        self.audited(
+            "UPDATE ONLY $id SET password_hash = $hash, must_change_password = $must, \
+             failed_attempts = 0, locked_until_ms = 0, updated_at = time::now() RETURN NONE",
+            audit,
+            |q| {
+                q.bind(("id", user_id(username)))
+                    .bind(("hash", password_hash.to_string()))
+                    .bind(("must", must_change))
+            },
+        )
+        .await?;
+        Ok(true)
     }
 
     pub async fn create_session(
@@ -271,18 +295,29 @@ impl Store {
         username: &str,
         now_ms: i64,
         expires_ms: i64,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        self.db
-            .query(
-                "CREATE $id SET user = $user, created_ms = $now, last_seen_ms = $now, \
-                 expires_ms = $expires RETURN NONE",
-            )
-            .bind(("id", session_id(token_hash)))
-            .bind(("user", user_id(username)))
-            .bind(("now", now_ms))
-            .bind(("expires", expires_ms))
-            .await?
-            .check()?;
+        self.audited(
+            "CREATE $id SET user = $user, created_ms = $now, last_seen_ms = $now, \
+             expires_ms = $expires RETURN NONE",
+            audit,
+            |q| {
+                q.bind(("id", session_id(token_hash)))
+                    .bind(("user", user_id(username)))
+                    .bind(("now", now_ms))
+                    .bind(("expires", expires_ms))
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a session at its owner's request.
+    pub async fn sign_out(&self, token_hash: &str, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.audited("DELETE $id", audit, |q| {
+            q.bind(("id", session_id(token_hash)))
+        })
+        .await?;
         Ok(())
     }
 

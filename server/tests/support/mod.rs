@@ -10,9 +10,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::api::caller::AuthSettings;
+use app::domain::audit::AuditAction;
 use app::domain::{RegionCode, Role, Username};
 use app::secure::password;
-use app::store::{NewUser, Store};
+use app::store::{AuditEntry, NewUser, Store};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -92,7 +93,13 @@ impl TestApp {
             must_change_password: must_change,
         };
         assert!(
-            self.store.create_user(&user).await.expect("stored"),
+            self.store
+                .create_user(
+                    &user,
+                    &AuditEntry::command_line(AuditAction::UserCreate, username.as_str()),
+                )
+                .await
+                .expect("stored"),
             "user name taken"
         );
         username
