@@ -145,3 +145,213 @@ async fn a_cut_tail_is_found_by_the_head_and_by_a_checkpoint() {
     assert_eq!(by_head.broken.map(|b| b.0), Some(5));
     assert_eq!(by_checkpoint.broken.map(|b| b.0), Some(5));
 }
+
+/// The events appended since the trail had `before` events, oldest first.
+async fn since(store: &Store, before: u64) -> Vec<app::domain::audit::AuditEvent> {
+    let (total, mut events) = store
+        .audit_events(&Default::default(), 0, 50)
+        .await
+        .expect("events read");
+    events.truncate(usize::try_from(total - before).expect("small"));
+    events.reverse();
+    events
+}
+
+async fn count(store: &Store) -> u64 {
+    store
+        .audit_events(&Default::default(), 0, 1)
+        .await
+        .expect("events read")
+        .0
+}
+
+#[tokio::test]
+async fn every_function_that_changes_or_reveals_data_appends_exactly_its_event() {
+    use app::domain::Role;
+    use serde_json::Value;
+    use support::{PASSWORD, farmer_form};
+
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(Role::Admin, &[]).await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let staff_name = app.create_account(Role::Staff, &["510104"], false).await;
+    let code = "NH-510104-00001";
+    let user_form = json!({ "form": {
+        "username": "wang.fang", "display_name": "王芳", "role": "staff",
+        "regions": "510104", "password": "Initial-pass-01", "disabled": false,
+    }});
+    let filed = farmer_form("张三");
+    let mut edited = filed.clone();
+    edited["address"] = json!("新地址");
+
+    // (who calls, endpoint, arguments, the action, its target, its outcome)
+    let table: Vec<(&support::Client, &str, Value, AuditAction, &str, Outcome)> = vec![
+        (
+            &clerk,
+            "intake_customer",
+            json!({ "form": filed }),
+            AuditAction::CreateFile,
+            code,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "get_customer",
+            json!({ "code": code }),
+            AuditAction::ViewFile,
+            code,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "search_customers",
+            json!({ "query": { "text": "张", "page": 1, "page_size": 20 } }),
+            AuditAction::Search,
+            "",
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "reveal_personal_value",
+            json!({ "code": code, "field": "id_number" }),
+            AuditAction::Reveal,
+            code,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "cover_sheet",
+            json!({ "code": code }),
+            AuditAction::Print,
+            code,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "update_customer",
+            json!({ "edit": { "code": code, "version": 1, "form": edited, "reason": "" } }),
+            AuditAction::EditFile,
+            code,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "get_customer",
+            json!({ "code": "NH-330106-00001" }),
+            AuditAction::ViewFile,
+            "NH-330106-00001",
+            Outcome::Ok,
+        ),
+        (
+            &admin,
+            "save_cooperation_type",
+            json!({ "entry": { "key": "seed_supply", "label": "良种供应", "active": true } }),
+            AuditAction::SettingsChange,
+            "cooperation_types",
+            Outcome::Ok,
+        ),
+        (
+            &admin,
+            "create_user",
+            user_form.clone(),
+            AuditAction::UserCreate,
+            "wang.fang",
+            Outcome::Ok,
+        ),
+        (
+            &admin,
+            "update_user",
+            user_form,
+            AuditAction::UserChange,
+            "wang.fang",
+            Outcome::Ok,
+        ),
+        (
+            &admin,
+            "reset_password",
+            json!({ "username": staff_name, "password": "Temporary-2026" }),
+            AuditAction::PasswordReset,
+            &staff_name,
+            Outcome::Ok,
+        ),
+        (
+            &admin,
+            "get_customer",
+            json!({ "code": code }),
+            AuditAction::ViewFile,
+            code,
+            Outcome::Refused,
+        ),
+        (
+            &clerk,
+            "change_password",
+            json!({ "current": PASSWORD, "new": "Own-choice-2026" }),
+            AuditAction::PasswordChange,
+            &clerk.username,
+            Outcome::Ok,
+        ),
+        (
+            &clerk,
+            "sign_out",
+            json!({}),
+            AuditAction::SignOut,
+            &clerk.username,
+            Outcome::Ok,
+        ),
+    ];
+
+    for (caller, endpoint, args, action, target, outcome) in table {
+        let before = count(&app.store).await;
+        let answer = caller.call(endpoint, args).await;
+        let events = since(&app.store, before).await;
+        // The one file outside Chengdu does not exist: a refusal, recorded.
+        let outcome = if target == "NH-330106-00001" {
+            Outcome::Refused
+        } else {
+            outcome
+        };
+        assert_eq!(
+            events.len(),
+            1,
+            "{endpoint} ({}) appended {events:?}",
+            answer.status
+        );
+        let event = &events[0];
+        assert_eq!(
+            (event.action, event.outcome),
+            (action, outcome),
+            "{endpoint}"
+        );
+        assert_eq!(event.target, target, "{endpoint}");
+        assert_eq!(event.username, caller.username, "{endpoint}");
+        assert!(!event.details.contains("张三"), "{endpoint} wrote a name");
+    }
+
+    let before = count(&app.store).await;
+    let refused = app
+        .anonymous()
+        .call(
+            "sign_in",
+            json!({ "username": staff_name, "password": "Wrong-pass-2026" }),
+        )
+        .await;
+    let failed = since(&app.store, before).await;
+    assert_eq!(refused.status, axum::http::StatusCode::UNAUTHORIZED);
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].action, AuditAction::SignInFailed);
+
+    let before = count(&app.store).await;
+    app.anonymous()
+        .call(
+            "sign_in",
+            json!({ "username": "13812345678", "password": "x" }),
+        )
+        .await;
+    let unknown = since(&app.store, before).await;
+    assert_eq!(
+        unknown[0].username, "(未知用户)",
+        "a typed name that is no account is not kept"
+    );
+
+    assert!(report(&app.store, &[]).await.is_intact());
+}
