@@ -28,6 +28,48 @@ pub enum Command {
     /// Create an administrator account. There is no default password: this
     /// is how the first administrator comes to be.
     CreateAdmin(CreateAdminArgs),
+    /// Check the audit trail's hash chain and its signed checkpoints; exits
+    /// with status 1 when the trail was tampered with.
+    VerifyAudit(AuditCommandArgs),
+    /// Sign a checkpoint of the audit trail's head now.
+    AuditCheckpoint(AuditCommandArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct AuditCommandArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// Where the audit trail's signing key and checkpoints are kept.
+#[derive(Clone, Debug, Args)]
+pub struct AuditArgs {
+    /// The key that signs checkpoints of the audit trail, created at the
+    /// first start. Keep it out of the data folder. It may instead come
+    /// base64-encoded in NONGDANG_AUDIT_SIGNING_KEY.
+    #[arg(
+        long,
+        env = "NONGDANG_AUDIT_KEY_FILE",
+        default_value = "keys/audit-signing.key"
+    )]
+    pub audit_key_file: PathBuf,
+
+    /// The file the signed checkpoints are appended to, outside the
+    /// database; copy it off the machine with the backups.
+    #[arg(
+        long,
+        env = "NONGDANG_AUDIT_CHECKPOINTS",
+        default_value = "audit/checkpoints.jsonl"
+    )]
+    pub audit_checkpoints: PathBuf,
+
+    /// Minutes between automatic checkpoints while serving.
+    #[arg(long, env = "NONGDANG_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub audit_checkpoint_minutes: u64,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -111,6 +153,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub auth: AuthArgs,
+
+    #[command(flatten)]
+    pub audit: AuditArgs,
 
     /// Address to listen on; defaults to the site address of the build
     /// (127.0.0.1:3000).

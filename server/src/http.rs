@@ -3,7 +3,7 @@
 use app::api::caller::AuthSettings;
 use app::app::{App, shell};
 use app::error::AppError;
-use app::store::Store;
+use app::store::{AuditSigner, Store};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, Request};
@@ -26,16 +26,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub auth: AuthSettings,
+    pub audit: AuditSigner,
 }
 
 /// All routes of the app: pages, server functions under `/api`, the service
 /// worker, and the files of the site folder.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (store, auth) = (state.store.clone(), state.auth.clone());
+    let (store, auth, audit) = (state.store.clone(), state.auth.clone(), state.audit.clone());
     let app_context = move || {
         provide_context(store.clone());
         provide_context(auth.clone());
+        provide_context(audit.clone());
         provide_response_nonce();
     };
     let options = state.leptos_options.clone();

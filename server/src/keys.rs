@@ -1,4 +1,5 @@
-//! The master key: outside the database, never in a backup of the data.
+//! Keys kept outside the database, never in a backup of the data: the
+//! master key, and the key that signs the audit trail.
 //!
 //! It comes from the environment (`NONGDANG_MASTER_KEY`, base64) or from a
 //! key file, created at the first start with permissions 0600. Losing it
@@ -19,13 +20,26 @@ pub const KEY_VARIABLE: &str = "NONGDANG_MASTER_KEY";
 /// The master key from the environment, or from `file`, which is created
 /// with a fresh key when it does not exist.
 pub fn load_or_create(file: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
-    if let Ok(encoded) = std::env::var(KEY_VARIABLE) {
-        return decode(&encoded).with_context(|| format!("reading {KEY_VARIABLE}"));
+    load_or_create_secret(file, KEY_VARIABLE)
+}
+
+/// The environment variable that may hold the audit signing key.
+pub const AUDIT_KEY_VARIABLE: &str = "NONGDANG_AUDIT_SIGNING_KEY";
+
+/// The seed of the Ed25519 key that signs the audit trail's checkpoints,
+/// kept like the master key: outside the database, created at first use.
+pub fn load_or_create_audit_key(file: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
+    load_or_create_secret(file, AUDIT_KEY_VARIABLE)
+}
+
+fn load_or_create_secret(file: &Path, variable: &str) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
+    if let Ok(encoded) = std::env::var(variable) {
+        return decode(&encoded).with_context(|| format!("reading {variable}"));
     }
     if file.exists() {
         warn_if_readable_by_others(file);
         let text = std::fs::read_to_string(file)
-            .with_context(|| format!("reading the master key file {}", file.display()))?;
+            .with_context(|| format!("reading the key file {}", file.display()))?;
         return decode(&text).with_context(|| format!("reading {}", file.display()));
     }
     create(file)
@@ -34,11 +48,11 @@ pub fn load_or_create(file: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
 fn decode(text: &str) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     let bytes = STANDARD
         .decode(text.trim())
-        .context("the master key is not base64")?;
+        .context("the key is not base64")?;
     match <[u8; MASTER_KEY_LEN]>::try_from(bytes.as_slice()) {
         Ok(key) => Ok(key),
         Err(_) => bail!(
-            "the master key must be {MASTER_KEY_LEN} bytes, found {}",
+            "the key must be {MASTER_KEY_LEN} bytes, found {}",
             bytes.len()
         ),
     }
@@ -56,13 +70,13 @@ fn create(file: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut handle = options
         .open(file)
-        .with_context(|| format!("creating the master key file {}", file.display()))?;
+        .with_context(|| format!("creating the key file {}", file.display()))?;
     writeln!(handle, "{}", STANDARD.encode(key))?;
     handle.sync_all()?;
     tracing::warn!(
         key.file = %file.display(),
-        "new master key created: back it up apart from the data; \
-         without it the archive's ID numbers and phones are lost"
+        "new key created: back it up apart from the data (the master key \
+         guards ID numbers and phones, the audit key signs the trail)"
     );
     Ok(key)
 }
@@ -74,7 +88,7 @@ fn warn_if_readable_by_others(file: &Path) {
         let loose = std::fs::metadata(file).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
         if loose {
             let file = file.display();
-            tracing::warn!(key.file = %file, "master key file is readable by others: chmod 600 it");
+            tracing::warn!(key.file = %file, "key file is readable by others: chmod 600 it");
         }
     }
 }

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use app::domain::ArchiveCodeScheme;
 use app::secure::vault::Vault;
-use app::store::Store;
+use app::store::{AuditSigner, Store};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
+use server::config::{AuditArgs, AuditCommandArgs, Cli, Command, DatabaseArgs, ServeArgs};
 use server::http::{AppState, router};
 use server::telemetry;
 use server::{keys, listen};
@@ -25,6 +25,8 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::CreateAdmin(args)) => admin::create_admin(args).await,
+        Some(Command::VerifyAudit(args)) => verify_audit(args).await,
+        Some(Command::AuditCheckpoint(args)) => audit_checkpoint(args).await,
         None => serve(cli.serve).await,
     };
     match result {
@@ -45,10 +47,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let store = open_store(&args.database).await?;
     let auth = args.auth.settings(args.tls().is_some());
+    let audit = audit_signer(&args.audit)?;
+    tokio::spawn(checkpoint_every(
+        store.clone(),
+        audit.clone(),
+        std::time::Duration::from_secs(args.audit.audit_checkpoint_minutes * 60),
+    ));
     let app = router(AppState {
         leptos_options,
         store,
         auth,
+        audit,
     });
     let listener = listen::bind(addr)?;
     match args.tls() {
@@ -70,6 +79,64 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // tasks end cleanly before the runtime stops.
     tokio::time::sleep(ENGINE_SHUTDOWN).await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The signer of the audit trail's checkpoints, its key loaded or created.
+fn audit_signer(args: &AuditArgs) -> anyhow::Result<AuditSigner> {
+    let seed = keys::load_or_create_audit_key(&args.audit_key_file)?;
+    Ok(AuditSigner::new(
+        &seed,
+        Some(args.audit_checkpoints.clone()),
+    ))
+}
+
+/// Signs a checkpoint of the trail's head every `period` while serving.
+async fn checkpoint_every(store: Store, audit: AuditSigner, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        match audit.checkpoint(&store).await {
+            Ok(Some(checkpoint)) => {
+                tracing::info!(audit.seq = checkpoint.seq, "audit checkpoint signed");
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(error = %error.log_safe(), "audit checkpoint failed"),
+        }
+    }
+}
+
+/// `nongdang verify-audit`: prints how far the trail is intact.
+async fn verify_audit(args: AuditCommandArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.database).await?;
+    let audit = audit_signer(&args.audit)?;
+    let report = audit
+        .verify(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
+    println!("{}", report.summary());
+    if report.is_intact() {
+        println!("audit trail intact up to event {}", report.intact_up_to);
+        Ok(())
+    } else {
+        let (seq, _) = report.broken.clone().unwrap_or_default();
+        anyhow::bail!("audit trail broken at event {seq}")
+    }
+}
+
+/// `nongdang audit-checkpoint`: signs the trail's head now.
+async fn audit_checkpoint(args: AuditCommandArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.database).await?;
+    let audit = audit_signer(&args.audit)?;
+    match audit
+        .checkpoint(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))?
+    {
+        Some(checkpoint) => println!("checkpoint signed at event {}", checkpoint.seq),
+        None => println!("nothing new since the last checkpoint"),
+    }
     Ok(())
 }
 

@@ -355,3 +355,81 @@ async fn every_function_that_changes_or_reveals_data_appends_exactly_its_event()
 
     assert!(report(&app.store, &[]).await.is_intact());
 }
+
+/// `nongdang verify-audit` on an archive on disk: intact, then tampered.
+#[tokio::test]
+async fn verify_audit_reports_an_intact_trail_and_then_the_first_broken_event() {
+    use app::domain::ArchiveCodeScheme;
+    use app::secure::vault::{Vault, random_key};
+    use app::store::DbSettings;
+    use base64::Engine;
+
+    let folder = tempfile::tempdir().expect("temp folder");
+    let master = random_key();
+    let url = format!("surrealkv://{}", folder.path().join("archive.db").display());
+    let settings = DbSettings {
+        url: url.clone(),
+        credentials: None,
+    };
+    let store = Store::open(
+        &settings,
+        ArchiveCodeScheme::default(),
+        Vault::from_master_key(&master),
+    )
+    .await
+    .expect("opens");
+    for i in 1..=8 {
+        store.record(&entry(i)).await.expect("recorded");
+    }
+    drop(store);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let run = |command: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nongdang"))
+            .arg(command)
+            .env("NONGDANG_DATABASE_URL", &url)
+            .env(
+                "NONGDANG_MASTER_KEY",
+                base64::engine::general_purpose::STANDARD.encode(master),
+            )
+            .env("NONGDANG_AUDIT_KEY_FILE", folder.path().join("audit.key"))
+            .env(
+                "NONGDANG_AUDIT_CHECKPOINTS",
+                folder.path().join("checkpoints.jsonl"),
+            )
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("nongdang runs")
+    };
+    let signed = run("audit-checkpoint");
+    let intact = run("verify-audit");
+
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    assert!(
+        intact.status.success(),
+        "{}",
+        String::from_utf8_lossy(&intact.stderr)
+    );
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("intact up to event 8"));
+
+    let store = Store::open(
+        &settings,
+        ArchiveCodeScheme::default(),
+        Vault::from_master_key(&master),
+    )
+    .await
+    .expect("reopens");
+    tamper(&store, r#"UPDATE audit_event:6 SET username = 'somebody'"#).await;
+    drop(store);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let broken = run("verify-audit");
+
+    assert!(!broken.status.success());
+    let said = String::from_utf8_lossy(&broken.stdout);
+    assert!(said.contains("第 6 条"), "{said}");
+}

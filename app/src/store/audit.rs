@@ -322,6 +322,26 @@ impl Store {
         Ok(head.map_or((0, String::new()), |h| (h.seq, h.hash)))
     }
 
+    /// The checkpoints kept in the database.
+    async fn saved_checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        let rows: Vec<CheckpointRow> = self
+            .db
+            .query("SELECT * FROM audit_checkpoint ORDER BY seq")
+            .await?
+            .take(0)?;
+        let checkpoints = rows
+            .into_iter()
+            .map(|c| Checkpoint {
+                seq: c.seq,
+                hash: c.hash,
+                at_ms: c.at_ms,
+                public_key: c.public_key,
+                signature: c.signature,
+            })
+            .collect();
+        Ok(checkpoints)
+    }
+
     /// Keeps a signed checkpoint next to the chain it vouches for.
     pub async fn save_checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
         self.db
@@ -359,4 +379,89 @@ impl Store {
             .take(0)?;
         Ok(count.map_or(0, |c| c.max(0) as u64))
     }
+}
+
+/// Signs checkpoints of the trail with a key kept outside the database,
+/// and keeps them in the database and, when a file is given, in an
+/// append-only file outside it too.
+#[derive(Clone)]
+pub struct AuditSigner {
+    key: ed25519_dalek::SigningKey,
+    file: Option<std::path::PathBuf>,
+}
+
+impl AuditSigner {
+    pub fn new(seed: &[u8; 32], file: Option<std::path::PathBuf>) -> Self {
+        Self {
+            key: ed25519_dalek::SigningKey::from_bytes(seed),
+            file,
+        }
+    }
+
+    /// Signs the head of the trail (unless nothing happened since the last
+    /// checkpoint) and keeps the checkpoint; answers it.
+    pub async fn checkpoint(&self, store: &Store) -> Result<Option<Checkpoint>, StoreError> {
+        let (seq, hash) = store.audit_head().await?;
+        let kept = store.saved_checkpoints().await?;
+        if seq == 0 || kept.iter().any(|c| c.seq == seq) {
+            return Ok(None);
+        }
+        let checkpoint =
+            crate::secure::chain::sign(&self.key, seq, &hash, crate::api::caller::now_ms());
+        store.save_checkpoint(&checkpoint).await?;
+        if let Some(file) = &self.file {
+            append_line(file, &checkpoint).map_err(|error| {
+                tracing::error!(error = %error, "checkpoint file not written");
+                StoreError::Corrupt("audit checkpoint file".to_string())
+            })?;
+        }
+        Ok(Some(checkpoint))
+    }
+
+    /// Checks the whole trail against its hashes, its head and every
+    /// checkpoint, from the database and from the file.
+    pub async fn verify(
+        &self,
+        store: &Store,
+    ) -> Result<crate::domain::audit::ChainReport, StoreError> {
+        let (events, head, mut checkpoints) = store.audit_chain().await?;
+        if let Some(file) = &self.file {
+            for checkpoint in read_lines(file) {
+                if !checkpoints.contains(&checkpoint) {
+                    checkpoints.push(checkpoint);
+                }
+            }
+        }
+        checkpoints.sort_by_key(|c| c.seq);
+        Ok(crate::secure::chain::verify(
+            &events,
+            head,
+            &checkpoints,
+            &self.key.verifying_key(),
+        ))
+    }
+}
+
+fn append_line(file: &std::path::Path, checkpoint: &Checkpoint) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)?;
+    }
+    let mut handle = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)?;
+    let line = serde_json::to_string(checkpoint).map_err(std::io::Error::other)?;
+    writeln!(handle, "{line}")?;
+    handle.sync_all()
+}
+
+/// The checkpoints of the file; unreadable lines are skipped (a forged
+/// line cannot pass the signature check anyway).
+fn read_lines(file: &std::path::Path) -> Vec<Checkpoint> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect()
 }

@@ -10,7 +10,7 @@ mod customers;
 mod migrations;
 mod users;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditSigner};
 pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 

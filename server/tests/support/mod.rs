@@ -13,7 +13,7 @@ use app::api::caller::AuthSettings;
 use app::domain::audit::AuditAction;
 use app::domain::{RegionCode, Role, Username};
 use app::secure::password;
-use app::store::{AuditEntry, NewUser, Store};
+use app::store::{AuditEntry, AuditSigner, NewUser, Store};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -59,6 +59,7 @@ impl TestApp {
             leptos_options,
             store: store.clone(),
             auth,
+            audit: AuditSigner::new(&[5; 32], None),
         });
         Self { router, store }
     }
