@@ -66,6 +66,38 @@ pub struct AuditArgs {
     )]
     pub audit_checkpoints: PathBuf,
 
+    /// Alert rules: the window, in minutes, the counting rules look at.
+    #[arg(long, env = "NONGDANG_ALERT_WINDOW_MINUTES", default_value_t = 10)]
+    pub alert_window_minutes: i64,
+
+    /// Alert when one user views or searches more often than this in the
+    /// window.
+    #[arg(long, env = "NONGDANG_ALERT_MAX_VIEWS", default_value_t = 100)]
+    pub alert_max_views: u64,
+
+    /// Alert when one user reveals more values than this in the window.
+    #[arg(long, env = "NONGDANG_ALERT_MAX_REVEALS", default_value_t = 20)]
+    pub alert_max_reveals: u64,
+
+    /// Alert at this many failed sign-ins for one account in the window.
+    #[arg(long, env = "NONGDANG_ALERT_FAILED_SIGN_INS", default_value_t = 5)]
+    pub alert_failed_sign_ins: u64,
+
+    /// Alert at an export of this many events or more.
+    #[arg(long, env = "NONGDANG_ALERT_BULK_EXPORT", default_value_t = 1000)]
+    pub alert_bulk_export: u64,
+
+    /// Office hours (China Standard Time): work before this hour raises an
+    /// alert.
+    #[arg(long, env = "NONGDANG_WORK_HOURS_START", default_value_t = 7,
+          value_parser = clap::value_parser!(u8).range(0..=24))]
+    pub work_hours_start: u8,
+
+    /// … and work from this hour on.
+    #[arg(long, env = "NONGDANG_WORK_HOURS_END", default_value_t = 20,
+          value_parser = clap::value_parser!(u8).range(0..=24))]
+    pub work_hours_end: u8,
+
     /// Minutes between automatic checkpoints while serving.
     #[arg(long, env = "NONGDANG_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
@@ -201,6 +233,20 @@ pub struct DatabaseArgs {
         default_value = "keys/master.key"
     )]
     pub master_key_file: PathBuf,
+}
+
+impl AuditArgs {
+    pub fn alert_rules(&self) -> app::domain::audit::AlertRules {
+        app::domain::audit::AlertRules {
+            window_minutes: self.alert_window_minutes.max(1),
+            max_views: self.alert_max_views,
+            max_reveals: self.alert_max_reveals,
+            max_failed_sign_ins: self.alert_failed_sign_ins,
+            bulk_export: self.alert_bulk_export,
+            hours_start: self.work_hours_start,
+            hours_end: self.work_hours_end,
+        }
+    }
 }
 
 impl DatabaseArgs {

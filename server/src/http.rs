@@ -2,6 +2,7 @@
 
 use app::api::caller::AuthSettings;
 use app::app::{App, shell};
+use app::domain::audit::AlertRules;
 use app::error::AppError;
 use app::store::{AuditSigner, Store};
 use axum::Router;
@@ -27,17 +28,20 @@ pub struct AppState {
     pub store: Store,
     pub auth: AuthSettings,
     pub audit: AuditSigner,
+    pub alert_rules: AlertRules,
 }
 
 /// All routes of the app: pages, server functions under `/api`, the service
 /// worker, and the files of the site folder.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (store, auth, audit) = (state.store.clone(), state.auth.clone(), state.audit.clone());
+    let (store, auth) = (state.store.clone(), state.auth.clone());
+    let (audit, rules) = (state.audit.clone(), state.alert_rules.clone());
     let app_context = move || {
         provide_context(store.clone());
         provide_context(auth.clone());
         provide_context(audit.clone());
+        provide_context(rules.clone());
         provide_response_nonce();
     };
     let options = state.leptos_options.clone();

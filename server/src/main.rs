@@ -58,6 +58,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store,
         auth,
         audit,
+        alert_rules: args.audit.alert_rules(),
     });
     let listener = listen::bind(addr)?;
     match args.tls() {

@@ -433,3 +433,129 @@ async fn verify_audit_reports_an_intact_trail_and_then_the_first_broken_event() 
     let said = String::from_utf8_lossy(&broken.stdout);
     assert!(said.contains("第 6 条"), "{said}");
 }
+
+#[tokio::test]
+async fn a_burst_of_views_raises_one_alert_and_normal_use_none() {
+    use app::domain::Role;
+    use support::farmer_form;
+
+    let app = TestApp::spawn().await;
+    let auditor = app.signed_in(Role::Auditor, &[]).await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let calm = app.signed_in(Role::Staff, &["510104"]).await;
+    clerk.intake(&farmer_form("张三")).await;
+    let view = json!({ "code": "NH-510104-00001" });
+    for _ in 0..20 {
+        calm.call("get_customer", view.clone()).await;
+    }
+    let quiet = auditor.call("audit_alerts", json!({})).await;
+
+    for _ in 0..200 {
+        clerk.call("get_customer", view.clone()).await;
+    }
+    let alerts = auditor.call("audit_alerts", json!({})).await.body;
+
+    assert_eq!(quiet.body, json!([]), "normal use raised {}", quiet.body);
+    let list = alerts.as_array().expect("list");
+    assert_eq!(list.len(), 1, "{alerts}");
+    assert_eq!(list[0]["rule"], json!("many_views"));
+    assert_eq!(list[0]["username"], json!(clerk.username));
+    assert!(list[0]["evidence"].as_str().expect("text").contains("101"));
+
+    let key = list[0]["key"].clone();
+    let refused = auditor
+        .call("acknowledge_alert", json!({ "key": key, "comment": " " }))
+        .await;
+    let done = auditor
+        .call(
+            "acknowledge_alert",
+            json!({ "key": key, "comment": "已核实：年底集中核对档案" }),
+        )
+        .await;
+    let after = auditor.call("audit_alerts", json!({})).await.body;
+
+    assert_eq!(refused.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(done.status, axum::http::StatusCode::OK, "{}", done.body);
+    assert_eq!(after[0]["acknowledged_by"], json!(auditor.username));
+    let acknowledged = auditor
+        .call(
+            "audit_events",
+            json!({ "filter": { "action": "alert_acknowledge" }, "page": 1 }),
+        )
+        .await
+        .body;
+    assert_eq!(acknowledged["total"], json!(1));
+}
+
+#[tokio::test]
+async fn the_auditor_filters_exports_and_checks_the_trail() {
+    use app::domain::Role;
+    use support::farmer_form;
+
+    let app = TestApp::spawn().await;
+    let auditor = app.signed_in(Role::Auditor, &[]).await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let code = clerk.intake(&farmer_form("张三")).await.body;
+    clerk
+        .call(
+            "reveal_personal_value",
+            json!({ "code": code, "field": "phone" }),
+        )
+        .await;
+
+    let reveals = auditor
+        .call(
+            "audit_events",
+            json!({ "filter": { "username": clerk.username, "action": "reveal" }, "page": 1 }),
+        )
+        .await
+        .body;
+    let per_file = auditor
+        .call(
+            "audit_events",
+            json!({ "filter": { "target": code }, "page": 1 }),
+        )
+        .await
+        .body;
+    let csv = auditor
+        .call("export_audit", json!({ "filter": {}, "format": "csv" }))
+        .await;
+    let xlsx = auditor
+        .call("export_audit", json!({ "filter": {}, "format": "xlsx" }))
+        .await;
+    let signed = auditor.call("sign_audit_checkpoint", json!({})).await;
+    let verified = auditor.call("verify_audit_trail", json!({})).await.body;
+
+    assert_eq!(reveals["total"], json!(1));
+    assert_eq!(reveals["events"][0]["target"], code);
+    assert_eq!(
+        per_file["total"],
+        json!(2),
+        "created and revealed: {per_file}"
+    );
+    assert_eq!(csv.status, axum::http::StatusCode::OK, "{}", csv.body);
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(csv.body["base64"].as_str().expect("text"))
+        .expect("base64");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert!(text.contains("序号,时间,用户") && text.contains("查看完整信息"));
+    assert!(!text.contains("13812345678"), "a phone in the export");
+    assert!(
+        xlsx.body["file_name"]
+            .as_str()
+            .expect("text")
+            .ends_with(".xlsx")
+    );
+    assert!(signed.body.as_i64().is_some(), "{}", signed.body);
+    assert_eq!(verified["broken"], json!(null));
+    assert_eq!(verified["checkpoints_ok"], json!(1));
+    let exports = auditor
+        .call(
+            "audit_events",
+            json!({ "filter": { "action": "audit_export" }, "page": 1 }),
+        )
+        .await
+        .body;
+    assert_eq!(exports["total"], json!(2), "each export is itself recorded");
+}

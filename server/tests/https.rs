@@ -32,6 +32,7 @@ async fn the_server_answers_over_tls_with_the_configured_certificate() {
         store,
         auth,
         audit: app::store::AuditSigner::new(&[5; 32], None),
+        alert_rules: Default::default(),
     });
     let listener = listen::bind("127.0.0.1:0".parse().expect("address")).expect("bound");
     let addr = listener.local_addr().expect("address");

@@ -197,3 +197,101 @@ impl ChainReport {
         }
     }
 }
+
+/// The rules that find abnormal use, with their thresholds. Set by the
+/// operator (`nongdang --help`, `NONGDANG_ALERT_*`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRules {
+    /// The window the counting rules look at.
+    pub window_minutes: i64,
+    /// More views (or searches) than this by one user in the window.
+    pub max_views: u64,
+    /// More reveals than this by one user in the window.
+    pub max_reveals: u64,
+    /// This many failed sign-ins for one account in the window.
+    pub max_failed_sign_ins: u64,
+    /// An export of at least this many events.
+    pub bulk_export: u64,
+    /// Office hours, China Standard Time: work from `start` to `end` hour.
+    pub hours_start: u8,
+    pub hours_end: u8,
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        Self {
+            window_minutes: 10,
+            max_views: 100,
+            max_reveals: 20,
+            max_failed_sign_ins: 5,
+            bulk_export: 1_000,
+            hours_start: 7,
+            hours_end: 20,
+        }
+    }
+}
+
+/// The rules, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertRule {
+    ManyViews,
+    ManyReveals,
+    FailedSignIns,
+    BulkExport,
+    OutsideHours,
+    NewAddress,
+}
+
+impl AlertRule {
+    pub const ALL: [AlertRule; 6] = [
+        Self::ManyViews,
+        Self::ManyReveals,
+        Self::FailedSignIns,
+        Self::BulkExport,
+        Self::OutsideHours,
+        Self::NewAddress,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ManyViews => "many_views",
+            Self::ManyReveals => "many_reveals",
+            Self::FailedSignIns => "failed_sign_ins",
+            Self::BulkExport => "bulk_export",
+            Self::OutsideHours => "outside_hours",
+            Self::NewAddress => "new_address",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ManyViews => "短时间内大量查看档案",
+            Self::ManyReveals => "短时间内大量查看完整信息",
+            Self::FailedSignIns => "多次登录失败",
+            Self::BulkExport => "批量导出",
+            Self::OutsideHours => "非工作时间操作",
+            Self::NewAddress => "特权账户从新地址登录",
+        }
+    }
+}
+
+/// An alert with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub key: String,
+    pub rule: AlertRule,
+    pub username: String,
+    /// `YYYY-MM-DD HH:MM:SS`, China Standard Time.
+    pub at: String,
+    /// The event that crossed the threshold.
+    pub seq: i64,
+    pub evidence: String,
+    /// Empty while open.
+    pub acknowledged_by: String,
+    pub comment: String,
+}

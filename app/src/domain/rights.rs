@@ -80,6 +80,8 @@ pub enum Right {
     RevealPersonalData,
     /// Change a file's details (every change is kept in its history).
     EditCustomer,
+    /// Read, check and export the audit trail; acknowledge alerts.
+    ViewAudit,
     /// Create, disable and change accounts.
     ManageUsers,
     /// Change the archive's settings, such as the list of cooperation
@@ -95,22 +97,24 @@ impl Right {
             Self::SearchCustomers => "查询档案",
             Self::RevealPersonalData => "查看完整证件号和电话",
             Self::EditCustomer => "修改档案",
+            Self::ViewAudit => "审计记录与预警",
             Self::ManageUsers => "管理用户",
             Self::ManageSettings => "修改系统设置",
         }
     }
 }
 
-use Role::{Admin, Archivist, Manager, Staff};
+use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 7] = [
+pub const RIGHTS: [(Right, &[Role]); 8] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
     (Right::RevealPersonalData, &[Archivist, Staff, Manager]),
     (Right::EditCustomer, &[Archivist, Staff]),
+    (Right::ViewAudit, &[Admin, Auditor]),
     (Right::ManageUsers, &[Admin]),
     (Right::ManageSettings, &[Admin]),
 ];

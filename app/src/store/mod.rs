@@ -5,6 +5,7 @@
 //! on local disk), `mem://` (tests), or `ws://`/`wss://` for a SurrealDB
 //! server or cluster. All of them go through the same code.
 
+pub mod alerts;
 pub mod audit;
 mod customers;
 mod migrations;

@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::api::caller::AuthSettings;
-use app::domain::audit::AuditAction;
+use app::domain::audit::{AlertRules, AuditAction};
 use app::domain::{RegionCode, Role, Username};
 use app::secure::password;
 use app::store::{AuditEntry, AuditSigner, NewUser, Store};
@@ -60,6 +60,12 @@ impl TestApp {
             store: store.clone(),
             auth,
             audit: AuditSigner::new(&[5; 32], None),
+            // Tests run at any hour: office hours cover the whole day.
+            alert_rules: AlertRules {
+                hours_start: 0,
+                hours_end: 24,
+                ..AlertRules::default()
+            },
         });
         Self { router, store }
     }
