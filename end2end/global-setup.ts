@@ -1,9 +1,9 @@
 // Waits for the server that `cargo leptos end-to-end` started, then prepares
 // the accounts the tests use: the administrator made by `nongdang
-// create-admin` opens an archivist account, whose owner replaces the initial
-// password. The archivist's session is saved for the tests.
+// create-admin` opens an archivist's and an auditor's account, whose owners
+// replace the initial passwords. Their sessions are saved for the tests.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ARCHIVIST, CLERK_STATE, baseURL } from "./tests/accounts";
+import { ARCHIVIST, AUDITOR, AUDITOR_STATE, CLERK_STATE, baseURL } from "./tests/accounts";
 
 async function waitForServer(): Promise<void> {
   const deadline = Date.now() + 180_000;
@@ -35,35 +35,35 @@ async function signIn(username: string, password: string): Promise<string> {
   return cookie.split(";")[0];
 }
 
-export default async function globalSetup(): Promise<void> {
-  await waitForServer();
-
-  const admin = await signIn(process.env.NONGDANG_E2E_ADMIN ?? "", process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? "");
+/** Opens an account as the administrator, lets its owner replace the
+ * initial password, and saves the owner's signed-in browser state. */
+async function prepare(
+  admin: string,
+  account: { username: string; displayName: string; initialPassword: string; password: string },
+  role: string,
+  stateFile: string,
+): Promise<void> {
   const form = {
-    username: ARCHIVIST.username,
-    display_name: ARCHIVIST.displayName,
-    role: "archivist",
+    username: account.username,
+    display_name: account.displayName,
+    role,
     regions: "",
-    password: ARCHIVIST.initialPassword,
+    password: account.initialPassword,
     disabled: false,
   };
   const created = await call("create_user", { form }, admin);
-  if (!created.ok) throw new Error(`creating the archivist failed: ${await created.text()}`);
+  if (!created.ok) throw new Error(`creating ${account.username} failed: ${await created.text()}`);
 
-  const first = await signIn(ARCHIVIST.username, ARCHIVIST.initialPassword);
-  const changed = await call(
-    "change_password",
-    { current: ARCHIVIST.initialPassword, new: ARCHIVIST.password },
-    first,
-  );
+  const first = await signIn(account.username, account.initialPassword);
+  const changed = await call("change_password", { current: account.initialPassword, new: account.password }, first);
   if (!changed.ok) throw new Error(`changing the password failed: ${await changed.text()}`);
 
-  const session = await signIn(ARCHIVIST.username, ARCHIVIST.password);
+  const session = await signIn(account.username, account.password);
   const [name, value] = session.split("=");
   const host = new URL(baseURL).hostname;
   mkdirSync(".state", { recursive: true });
   writeFileSync(
-    CLERK_STATE,
+    stateFile,
     JSON.stringify({
       cookies: [
         { name, value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Strict" },
@@ -71,4 +71,11 @@ export default async function globalSetup(): Promise<void> {
       origins: [],
     }),
   );
+}
+
+export default async function globalSetup(): Promise<void> {
+  await waitForServer();
+  const admin = await signIn(process.env.NONGDANG_E2E_ADMIN ?? "", process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? "");
+  await prepare(admin, ARCHIVIST, "archivist", CLERK_STATE);
+  await prepare(admin, AUDITOR, "auditor", AUDITOR_STATE);
 }

@@ -7,9 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::SignedInLayout;
 use crate::pages::{
-    account::PasswordPage, cover::CoverPage, customer::CustomerPage, edit::EditPage,
-    home::HomePage, intake::IntakePage, login::LoginPage, not_found::NotFound, search::SearchPage,
-    settings::SettingsPage, users::UsersPage,
+    account::PasswordPage, audit::AuditPage, cover::CoverPage, customer::CustomerPage,
+    edit::EditPage, home::HomePage, intake::IntakePage, login::LoginPage, not_found::NotFound,
+    search::SearchPage, settings::SettingsPage, users::UsersPage,
 };
 
 /// Brand colour of the app bar, also the browser's theme colour.
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/settings") view=SettingsPage />
+                    <Route path=path!("audit") view=AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>

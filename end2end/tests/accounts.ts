@@ -12,3 +12,13 @@ export const ARCHIVIST = {
 
 /** Where the archivist's signed-in browser state is kept. */
 export const CLERK_STATE = ".state/clerk.json";
+
+/** The auditor of the audit tests (created in global-setup). */
+export const AUDITOR = {
+  username: "e2e.auditor",
+  displayName: "测试审计员",
+  initialPassword: "Initial-pass-2026",
+  password: "Auditor-desk-2026",
+};
+
+export const AUDITOR_STATE = ".state/auditor.json";

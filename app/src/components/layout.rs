@@ -14,10 +14,11 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 5] = [
+const NAV: [(&str, &str, &str, Option<Right>); 6] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
+    ("/audit", "审计", "审", Some(Right::ViewAudit)),
     ("/admin/users", "用户管理", "户", Some(Right::ManageUsers)),
     (
         "/admin/settings",

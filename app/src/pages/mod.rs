@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod audit;
 pub mod cover;
 pub mod customer;
 pub mod edit;
