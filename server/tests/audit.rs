@@ -559,3 +559,62 @@ async fn the_auditor_filters_exports_and_checks_the_trail() {
         .body;
     assert_eq!(exports["total"], json!(2), "each export is itself recorded");
 }
+
+#[tokio::test]
+async fn failed_sign_ins_work_after_hours_and_a_new_address_raise_their_alerts() {
+    use app::domain::audit::AlertRules;
+
+    let app = TestApp::spawn().await;
+    let failed = |n: i64| AuditEntry {
+        action: AuditAction::SignInFailed,
+        outcome: Outcome::Refused,
+        details: json!({ "n": n }),
+        ..entry(0)
+    };
+    for n in 0..5 {
+        app.store.record(&failed(n)).await.expect("recorded");
+    }
+    let signed_in = |client: &str| AuditEntry {
+        username: "zhao.admin".into(),
+        role: "admin".into(),
+        action: AuditAction::SignIn,
+        client: client.into(),
+        ..entry(0)
+    };
+    app.store
+        .record(&signed_in("10.0.0.5"))
+        .await
+        .expect("recorded");
+    app.store
+        .record(&signed_in("10.0.0.5"))
+        .await
+        .expect("recorded");
+    app.store
+        .record(&signed_in("203.0.113.9"))
+        .await
+        .expect("recorded");
+    // No hour of the day is an office hour under these rules.
+    let rules = AlertRules {
+        hours_start: 24,
+        hours_end: 24,
+        ..AlertRules::default()
+    };
+
+    let raised = app.store.scan_alerts(&rules).await.expect("scanned");
+    let again = app.store.scan_alerts(&rules).await.expect("scanned");
+
+    let alerts = app.store.alerts(50).await.expect("listed");
+    let rules_of = |user: &str| {
+        let mut found: Vec<&str> = alerts
+            .iter()
+            .filter(|a| a.username == user)
+            .map(|a| a.rule.key())
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(rules_of("li.na"), ["failed_sign_ins", "outside_hours"]);
+    assert_eq!(rules_of("zhao.admin"), ["new_address", "outside_hours"]);
+    assert_eq!(raised, 4);
+    assert_eq!(again, 0, "a second scan reads no event twice");
+}
