@@ -53,6 +53,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         audit.clone(),
         std::time::Duration::from_secs(args.audit.audit_checkpoint_minutes * 60),
     ));
+    tokio::spawn(scan_alerts_every(
+        store.clone(),
+        args.audit.alert_rules(),
+        ALERT_SCAN,
+    ));
     let app = router(AppState {
         leptos_options,
         store,
@@ -108,6 +113,28 @@ async fn checkpoint_every(store: Store, audit: AuditSigner, period: std::time::D
     }
 }
 
+/// How often new events are read against the alert rules while serving.
+const ALERT_SCAN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Reads new events against the alert rules every `period`.
+// Limitation: an alert is raised within a minute of its events, not the
+// moment they are written.
+async fn scan_alerts_every(
+    store: Store,
+    rules: app::domain::audit::AlertRules,
+    period: std::time::Duration,
+) {
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        match store.scan_alerts(&rules).await {
+            Ok(0) => {}
+            Ok(raised) => tracing::warn!(audit.alerts = raised, "abnormal use found"),
+            Err(error) => tracing::error!(error = %error.log_safe(), "alert scan failed"),
+        }
+    }
+}
+
 /// `nongdang verify-audit`: prints how far the trail is intact.
 async fn verify_audit(args: AuditCommandArgs) -> anyhow::Result<()> {
     let store = open_store(&args.database).await?;
@@ -116,9 +143,12 @@ async fn verify_audit(args: AuditCommandArgs) -> anyhow::Result<()> {
         .verify(&store)
         .await
         .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
-    println!("{}", report.summary());
+    say(&report.summary())?;
     if report.is_intact() {
-        println!("audit trail intact up to event {}", report.intact_up_to);
+        say(&format!(
+            "audit trail intact up to event {}",
+            report.intact_up_to
+        ))?;
         Ok(())
     } else {
         let (seq, _) = report.broken.clone().unwrap_or_default();
@@ -135,10 +165,16 @@ async fn audit_checkpoint(args: AuditCommandArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!(e.log_safe()))?
     {
-        Some(checkpoint) => println!("checkpoint signed at event {}", checkpoint.seq),
-        None => println!("nothing new since the last checkpoint"),
+        Some(checkpoint) => say(&format!("checkpoint signed at event {}", checkpoint.seq)),
+        None => say("nothing new since the last checkpoint"),
     }
-    Ok(())
+}
+
+/// A line of a command's answer, on standard output (the log goes to
+/// standard error).
+fn say(line: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}").context("writing the answer")
 }
 
 /// Time the engine gets to stop its background tasks at shutdown.

@@ -109,7 +109,7 @@ pub fn signature_holds(key: &VerifyingKey, checkpoint: &Checkpoint) -> bool {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -279,7 +279,12 @@ mod tests {
             event.hash = event.expected_hash(&prev);
             prev.clone_from(&event.hash);
         }
-        let report = verify(&forged, 5, &[checkpoint.clone()], &key().verifying_key());
+        let report = verify(
+            &forged,
+            5,
+            std::slice::from_ref(&checkpoint),
+            &key().verifying_key(),
+        );
         assert_eq!(report.broken.map(|b| b.0), Some(4));
 
         let other = SigningKey::from_bytes(&[8; 32]);
