@@ -14,7 +14,12 @@ test("an auditor filters the trail to one user's reveals", async ({ page, browse
 
   const auditorContext = await browser.newContext({ storageState: AUDITOR_STATE });
   const auditor = await auditorContext.newPage();
-  await openReady(auditor, "/audit");
+  // The auditor's home page says how many alerts wait.
+  await openReady(auditor, "/");
+  await expect(auditor.getByTestId("alerts-tile")).toContainText("预警");
+  await auditor.getByTestId("alerts-tile").click();
+  await expect(auditor).toHaveURL(/\/audit$/);
+  await expect(auditor.locator("body[data-hydrated]")).toBeAttached();
   await auditor.getByLabel("用户").fill(ARCHIVIST.username);
   await auditor.getByLabel("操作").selectOption({ label: "查看完整信息" });
   await auditor.getByRole("button", { name: "筛选" }).click();

@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::audit::audit_alerts;
+use crate::domain::{CurrentUser, Right};
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
@@ -29,6 +32,37 @@ pub fn HomePage() -> impl IntoView {
                 <strong>"档案查询"</strong>
                 <span>"按档案编号或姓名查找客户档案"</span>
             </a>
+            {use_context::<CurrentUser>()
+                .is_some_and(|u| u.may(Right::ViewAudit))
+                .then(|| view! { <AlertsTile /> })}
         </div>
+    }
+}
+
+/// For auditors and administrators: how many alerts of abnormal use wait.
+#[component]
+fn AlertsTile() -> impl IntoView {
+    let alerts = Resource::new(|| (), |_| audit_alerts());
+    view! {
+        <a class="tile" href="/audit" data-testid="alerts-tile">
+            <strong>"审计"</strong>
+            <Suspense fallback=|| {
+                view! { <span>"正在读取预警…"</span> }
+            }>
+                {move || Suspend::new(async move {
+                    match alerts.await {
+                        Ok(list) => {
+                            let open = list.iter().filter(|a| a.acknowledged_by.is_empty()).count();
+                            if open == 0 {
+                                "没有未处理的预警".to_string()
+                            } else {
+                                format!("{open} 条预警待处理")
+                            }
+                        }
+                        Err(error) => error.to_string(),
+                    }
+                })}
+            </Suspense>
+        </a>
     }
 }

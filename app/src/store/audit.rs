@@ -165,14 +165,33 @@ impl Store {
                 .query(full.as_str())
                 .bind(("audit", entry.row()))
                 .bind(("audit_separator", SEPARATOR));
-            match bind(query).await.and_then(|r| r.check()) {
-                Ok(response) => return Ok(response),
-                Err(error) if super::customers::is_conflict(&error) => {
-                    last = Some(error);
-                    tokio::time::sleep(super::customers::backoff(attempt)).await;
-                }
-                Err(error) => return Err(error.into()),
+            let mut response = bind(query).await?;
+            // A failed transaction reports its cause at one statement and
+            // "not executed" at every other: look at all of them.
+            let mut errors: Vec<(usize, surrealdb::Error)> =
+                response.take_errors().into_iter().collect();
+            if errors.is_empty() {
+                return Ok(response);
             }
+            errors.sort_by_key(|(index, _)| *index);
+            // A conflict, or a transaction that failed without saying why
+            // (it lost a race at commit), is tried again.
+            let unexplained = errors
+                .iter()
+                .all(|(_, e)| e.message().contains("failed transaction"));
+            if let Some((_, conflict)) = errors
+                .iter()
+                .find(|(_, e)| super::customers::is_conflict(e) || unexplained)
+            {
+                last = Some(conflict.clone());
+                tokio::time::sleep(super::customers::backoff(attempt)).await;
+                continue;
+            }
+            let cause = errors
+                .iter()
+                .position(|(_, e)| !e.message().contains("not executed"))
+                .unwrap_or(0);
+            return Err(errors.swap_remove(cause).1.into());
         }
         Err(last.map_or_else(
             || StoreError::Contention("audit".to_string()),
