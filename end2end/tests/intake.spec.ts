@@ -28,6 +28,8 @@ test("a new file is opened, found by name, and reads back from the database", as
   await row.getByRole("link", { name: code }).click();
   await expect(page).toHaveURL(new RegExp(`/customers/${code}$`));
   await page.reload();
+  // A tap before the page is interactive would be lost.
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
   await expect(page.getByTestId("archive-code")).toHaveText(code);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   // Personal values are masked until revealed, and revealing is one tap.
