@@ -6,4 +6,5 @@ pub mod customer_form;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod pagination;
 pub mod region_picker;

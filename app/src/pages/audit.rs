@@ -16,6 +16,7 @@ use crate::api::audit::{
 };
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::pagination::Pagination;
 use crate::domain::audit::{Alert, AuditAction, AuditFilter, Outcome};
 
 #[component]
@@ -330,7 +331,6 @@ fn save(file: &Download) {
 
 #[component]
 fn EventTable(found: AuditPage, filter: AuditFilter) -> impl IntoView {
-    let pages = found.total.div_ceil(u64::from(found.page_size)).max(1);
     let page = u64::from(found.page);
     let link = move |to: u64| {
         let mut href = format!("/audit?page={to}");
@@ -396,26 +396,7 @@ fn EventTable(found: AuditPage, filter: AuditFilter) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label="分页">
-            <span class="total">{format!("共 {} 条", found.total)}</span>
-            <span>{format!("第 {page} / {pages} 页")}</span>
-            {(page > 1)
-                .then(|| {
-                    view! {
-                        <a class="button" href=link(page - 1)>
-                            "上一页"
-                        </a>
-                    }
-                })}
-            {(page < pages)
-                .then(|| {
-                    view! {
-                        <a class="button" href=link(page + 1)>
-                            "下一页"
-                        </a>
-                    }
-                })}
-        </nav>
+        <Pagination total=found.total page page_size=found.page_size link />
     }
     .into_any()
 }

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::customers::{SearchQuery, SearchResults, search_customers};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::pagination::Pagination;
 
 const PAGE_SIZE: u32 = 20;
 
@@ -75,7 +76,6 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
-    let pages = found.total.div_ceil(u64::from(found.page_size)).max(1);
     let page = u64::from(found.page);
     let link = move |to: u64| {
         let mut href = format!("/customers?page={to}");
@@ -124,26 +124,7 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label="分页">
-            <span class="total">{format!("共 {} 条", found.total)}</span>
-            <span>{format!("每页 {} 条 · 第 {page} / {pages} 页", found.page_size)}</span>
-            {(page > 1)
-                .then(|| {
-                    view! {
-                        <a class="button" href=link(page - 1)>
-                            "上一页"
-                        </a>
-                    }
-                })}
-            {(page < pages)
-                .then(|| {
-                    view! {
-                        <a class="button" href=link(page + 1)>
-                            "下一页"
-                        </a>
-                    }
-                })}
-        </nav>
+        <Pagination total=found.total page page_size=found.page_size link />
     }
     .into_any()
 }
