@@ -26,10 +26,15 @@ pub enum AuditAction {
     AuditExport,
     AuditCheckpoint,
     AlertAcknowledge,
+    Verify,
+    Timeline,
+    Feedback,
+    Report,
+    Export,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 23] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -48,6 +53,11 @@ impl AuditAction {
         Self::AuditExport,
         Self::AuditCheckpoint,
         Self::AlertAcknowledge,
+        Self::Verify,
+        Self::Timeline,
+        Self::Feedback,
+        Self::Report,
+        Self::Export,
     ];
 
     pub fn key(self) -> &'static str {
@@ -70,6 +80,11 @@ impl AuditAction {
             Self::AuditExport => "audit_export",
             Self::AuditCheckpoint => "audit_checkpoint",
             Self::AlertAcknowledge => "alert_acknowledge",
+            Self::Verify => "verify",
+            Self::Timeline => "timeline",
+            Self::Feedback => "feedback",
+            Self::Report => "report",
+            Self::Export => "export",
         }
     }
 
@@ -97,6 +112,11 @@ impl AuditAction {
             Self::AuditExport => "导出审计记录",
             Self::AuditCheckpoint => "审计签名",
             Self::AlertAcknowledge => "处理预警",
+            Self::Verify => "定期核对",
+            Self::Timeline => "客户往来记录",
+            Self::Feedback => "意见反馈",
+            Self::Report => "查看报表",
+            Self::Export => "导出",
         }
     }
 }

@@ -30,6 +30,7 @@ macro_rules! keyed_enum {
         }
     };
 }
+pub(crate) use keyed_enum;
 
 keyed_enum! {
     /// How a household member is related to the customer.

@@ -85,8 +85,17 @@ pub enum Right {
     /// Create, disable and change accounts.
     ManageUsers,
     /// Change the archive's settings, such as the list of cooperation
-    /// intentions.
+    /// intentions and the verification cycles.
     ManageSettings,
+    /// Verify files with their customers (定期核对) and correct what changed.
+    VerifyCustomer,
+    /// Add to a file's relationship timeline and move its issues and
+    /// follow-ups on.
+    KeepTimeline,
+    /// Read the data-quality report of one's regions.
+    ViewQualityReport,
+    /// Read everyone's feedback on the system, mark it handled and answer.
+    HandleFeedback,
 }
 
 impl Right {
@@ -100,6 +109,10 @@ impl Right {
             Self::ViewAudit => "审计记录与预警",
             Self::ManageUsers => "管理用户",
             Self::ManageSettings => "修改系统设置",
+            Self::VerifyCustomer => "定期核对",
+            Self::KeepTimeline => "记录客户往来",
+            Self::ViewQualityReport => "数据质量报告",
+            Self::HandleFeedback => "处理意见反馈",
         }
     }
 }
@@ -108,7 +121,7 @@ use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 8] = [
+pub const RIGHTS: [(Right, &[Role]); 12] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
@@ -117,6 +130,10 @@ pub const RIGHTS: [(Right, &[Role]); 8] = [
     (Right::ViewAudit, &[Admin, Auditor]),
     (Right::ManageUsers, &[Admin]),
     (Right::ManageSettings, &[Admin]),
+    (Right::VerifyCustomer, &[Archivist, Staff]),
+    (Right::KeepTimeline, &[Archivist, Staff, Manager]),
+    (Right::ViewQualityReport, &[Archivist, Auditor, Manager]),
+    (Right::HandleFeedback, &[Admin, Manager]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.
