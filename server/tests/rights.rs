@@ -92,6 +92,72 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             None,
             json!({ "current": "Wrong-pass-2026", "new": "Own-choice-2026" }),
         ),
+        (
+            "due_files",
+            Some(Right::VerifyCustomer),
+            json!({ "query": { "region": "", "group": "", "page": 1 } }),
+        ),
+        ("count_due", Some(Right::VerifyCustomer), json!({})),
+        (
+            "get_verification_state",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "verify_customer",
+            Some(Right::VerifyCustomer),
+            json!({ "input": { "code": "NH-510104-00001", "version": 1, "outcome": "confirmed" } }),
+        ),
+        ("get_verification_cycles", None, json!({})),
+        (
+            "save_verification_cycle",
+            Some(Right::ManageSettings),
+            json!({ "group": "farmer", "months": "3" }),
+        ),
+        (
+            "timeline",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "add_timeline_entry",
+            Some(Right::KeepTimeline),
+            json!({ "code": "NH-510104-00001", "form": { "kind": "feedback", "title": "满意" } }),
+        ),
+        (
+            "correct_timeline_entry",
+            Some(Right::KeepTimeline),
+            json!({ "id": "00000000000000000000", "version": 1, "reason": "更正",
+                    "form": { "kind": "feedback", "title": "满意" } }),
+        ),
+        (
+            "move_timeline_entry",
+            Some(Right::KeepTimeline),
+            json!({ "id": "00000000000000000000", "version": 1, "to": "closed", "note": "好" }),
+        ),
+        ("my_tasks", Some(Right::KeepTimeline), json!({})),
+        ("colleagues", Some(Right::KeepTimeline), json!({})),
+        (
+            "get_quality_report",
+            Some(Right::ViewQualityReport),
+            json!({}),
+        ),
+        (
+            "export_quality_report",
+            Some(Right::ViewQualityReport),
+            json!({ "format": "csv" }),
+        ),
+        (
+            "send_feedback",
+            None,
+            json!({ "form": { "page": "/", "happened": "", "suggestion": "好用" } }),
+        ),
+        ("list_feedback", None, json!({})),
+        (
+            "answer_feedback",
+            Some(Right::HandleFeedback),
+            json!({ "id": "nosuch", "answer": "已处理" }),
+        ),
     ]
 }
 

@@ -86,19 +86,16 @@ pub async fn export_audit(filter: AuditFilter, format: String) -> Result<Downloa
                     .audit_events(&filter, 0, MAX_EXPORT)
                     .await
                     .map_err(ssr::internal)?;
-                let (bytes, mime, extension) = match format.as_str() {
-                    "csv" => (to_csv(&events)?, "text/csv;charset=utf-8", "csv"),
-                    "xlsx" => (
-                        to_xlsx(&events)?,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "xlsx",
-                    ),
-                    _ => {
-                        return Err(AppError::BadRequest(
-                            "导出格式只能是 CSV 或 XLSX".to_string(),
-                        ));
-                    }
-                };
+                let (mime, extension) = super::sheets::format_of(&format)?;
+                let bytes = super::sheets::write(
+                    extension,
+                    &[super::sheets::Sheet {
+                        name: "审计记录",
+                        header: &HEADER,
+                        rows: events.iter().map(|e| cells(e).to_vec()).collect(),
+                        numeric: &[0],
+                    }],
+                )?;
                 request
                     .record(&request.event(
                         AuditAction::AuditExport,
@@ -295,47 +292,4 @@ fn cells(event: &AuditEvent) -> [String; 9] {
         event.client.clone(),
         event.details.clone(),
     ]
-}
-
-#[cfg(feature = "ssr")]
-fn to_csv(events: &[AuditEvent]) -> Result<Vec<u8>, AppError> {
-    let failed = |error: csv::Error| {
-        tracing::error!(error = %error, "CSV export failed");
-        AppError::Internal
-    };
-    // A byte-order mark, so that spreadsheet programs read the Chinese.
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(HEADER).map_err(failed)?;
-    for event in events {
-        writer.write_record(cells(event)).map_err(failed)?;
-    }
-    writer.into_inner().map_err(|error| {
-        tracing::error!(error = %error, "CSV export failed");
-        AppError::Internal
-    })
-}
-
-#[cfg(feature = "ssr")]
-fn to_xlsx(events: &[AuditEvent]) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let failed = |error: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %error, "XLSX export failed");
-        AppError::Internal
-    };
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("审计记录").map_err(failed)?;
-    let bold = Format::new().set_bold();
-    for (column, title) in (0u16..).zip(HEADER) {
-        sheet
-            .write_string_with_format(0, column, title, &bold)
-            .map_err(failed)?;
-    }
-    for (row, event) in (1u32..).zip(events) {
-        for (column, value) in (0u16..).zip(cells(event)) {
-            sheet.write_string(row, column, value).map_err(failed)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    workbook.save_to_buffer().map_err(failed)
 }

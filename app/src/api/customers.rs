@@ -109,10 +109,7 @@ pub struct CustomerEdit {
 #[server(endpoint = "update_customer", input = Json)]
 pub async fn update_customer(edit: CustomerEdit) -> Result<i64, AppError> {
     use super::ssr;
-    use crate::domain::history::diff;
-    use crate::domain::time_fmt::today_cst;
-    use crate::domain::{CustomerStatus, Field, Right};
-    use crate::store::{Edit, StoreError, UpdateOutcome};
+    use crate::domain::{CustomerStatus, Right};
 
     let request = ssr::Request::begin();
     request
@@ -139,98 +136,156 @@ pub async fn update_customer(edit: CustomerEdit) -> Result<i64, AppError> {
                     return Err(conflict(store, &code, edit.version).await);
                 }
 
-                let form = keep_masked(&edit.form, &stored.details);
-                let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
-                if !caller.scope().contains(file.region.as_str()) {
-                    return Err(AppError::field(
-                        Field::Region,
-                        "该地区不在您负责的范围内，请核对地区码或联系管理员",
-                    ));
-                }
-                check_cooperation(
-                    store,
-                    &file.details.cooperation,
-                    &stored.details.cooperation,
+                let saved = apply_edit(
+                    &request,
+                    &caller,
+                    &code,
+                    &stored,
+                    Amendment {
+                        form: &edit.form,
+                        reason: edit.reason.trim(),
+                        status_change: None,
+                        verification: None,
+                    },
+                    |changes, reason| {
+                        request.event(
+                            AuditAction::EditFile,
+                            code.to_string(),
+                            Outcome::Ok,
+                            serde_json::json!({
+                                "version": edit.version + 1,
+                                "fields": changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+                                "reason_given": !reason.is_empty(),
+                            }),
+                        )
+                    },
                 )
                 .await?;
-
-                let types = store.cooperation_types().await.map_err(ssr::internal)?;
-                let (changes, needs_reason) = diff(&stored.details, &file.details, &types);
-                if changes.is_empty() {
-                    return Ok(stored.version);
-                }
-                let reason = edit.reason.trim();
-                if needs_reason && reason.is_empty() {
-                    return Err(AppError::field(
-                        Field::Reason,
-                        "修改了姓名、证件或信用状况，请写明修改原因（例如“按身份证原件更正”）",
-                    ));
-                }
-                if reason.chars().count() > 200 {
-                    return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
-                }
-                let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
-                if changes
-                    .iter()
-                    .any(|c| who_changed.contains(&c.field.as_str()))
-                {
-                    check_duplicates(
-                        store,
-                        &caller,
-                        &file.details,
-                        Some(&code),
-                        form.confirm_duplicates,
-                    )
-                    .await?;
-                }
-
-                let today = today_cst().to_string();
-                let changed = request.event(
-                    AuditAction::EditFile,
-                    code.to_string(),
-                    Outcome::Ok,
-                    serde_json::json!({
-                        "version": edit.version + 1,
-                        "fields": changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
-                        "reason_given": !reason.is_empty(),
-                    }),
-                );
-                let outcome = store
-                    .update_customer(
-                        &code,
-                        &Edit {
-                            file: &file,
-                            expected_version: edit.version,
-                            actor: caller.username(),
-                            reason,
-                            changes: &changes,
-                            today: &today,
-                            audit: &changed,
-                        },
-                    )
-                    .await;
-                match outcome {
-                    Ok(UpdateOutcome::Saved(version)) => {
-                        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-                        tracing::info!(
-                            customer.code = %code,
-                            customer.version = version,
-                            customer.fields = %fields.join(","),
-                            "customer file changed"
-                        );
-                        Ok(version)
-                    }
-                    Ok(UpdateOutcome::Conflict) => Err(conflict(store, &code, edit.version).await),
-                    Ok(UpdateOutcome::Gone) => Err(not_found(&code)),
-                    Err(StoreError::DuplicateIdentity) => {
-                        Err(AppError::DuplicateIdentity { code: None })
-                    }
-                    Err(error) => Err(ssr::internal(error)),
-                }
+                Ok(saved.unwrap_or(stored.version))
             }
             .await,
         )
         .await
+}
+
+/// A change to a file on its way to the store: the form as sent, the
+/// reason given, and what else goes with it.
+#[cfg(feature = "ssr")]
+pub(crate) struct Amendment<'a> {
+    pub form: &'a CustomerForm,
+    pub reason: &'a str,
+    /// A change of status that goes with the edit (a relationship ended at
+    /// a verification), shown in the history with the other changes.
+    pub status_change: Option<crate::domain::history::FieldChange>,
+    /// The verification the edit belongs to; its fields are filled in
+    /// with the changes.
+    pub verification: Option<crate::store::VerificationWrite>,
+}
+
+/// Checks and saves a change to a file that is at `stored.version`, with
+/// its history entry and the event `event` makes of the changes. `None`
+/// when nothing changed (and nothing was saved).
+#[cfg(feature = "ssr")]
+pub(crate) async fn apply_edit(
+    request: &super::ssr::Request,
+    caller: &super::caller::Caller,
+    code: &crate::domain::ArchiveCode,
+    stored: &crate::store::StoredFile,
+    amendment: Amendment<'_>,
+    event: impl FnOnce(&[crate::domain::history::FieldChange], &str) -> crate::store::AuditEntry,
+) -> Result<Option<i64>, AppError> {
+    use super::ssr;
+    use crate::domain::Field;
+    use crate::domain::history::diff;
+    use crate::domain::time_fmt::today_cst;
+    use crate::store::{Edit, StoreError, UpdateOutcome};
+
+    let store = request.store()?;
+    let form = keep_masked(amendment.form, &stored.details);
+    let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+    if !caller.scope().contains(file.region.as_str()) {
+        return Err(AppError::field(
+            Field::Region,
+            "该地区不在您负责的范围内，请核对地区码或联系管理员",
+        ));
+    }
+    check_cooperation(
+        store,
+        &file.details.cooperation,
+        &stored.details.cooperation,
+    )
+    .await?;
+
+    let types = store.cooperation_types().await.map_err(ssr::internal)?;
+    let (mut changes, needs_reason) = diff(&stored.details, &file.details, &types);
+    changes.extend(amendment.status_change);
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let reason = amendment.reason;
+    if needs_reason && reason.is_empty() {
+        return Err(AppError::field(
+            Field::Reason,
+            "修改了姓名、证件或信用状况，请写明修改原因（例如“按身份证原件更正”）",
+        ));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
+    }
+    let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
+    if changes
+        .iter()
+        .any(|c| who_changed.contains(&c.field.as_str()))
+    {
+        check_duplicates(
+            store,
+            caller,
+            &file.details,
+            Some(code),
+            form.confirm_duplicates,
+        )
+        .await?;
+    }
+
+    let today = today_cst().to_string();
+    let changed = event(&changes, reason);
+    let verification = amendment
+        .verification
+        .map(|write| crate::store::VerificationWrite {
+            fields: changes.iter().map(|c| c.field.clone()).collect(),
+            ..write
+        });
+    let outcome = store
+        .update_customer(
+            code,
+            &Edit {
+                file: &file,
+                expected_version: stored.version,
+                actor: caller.username(),
+                reason,
+                changes: &changes,
+                today: &today,
+                audit: &changed,
+                verification: verification.as_ref(),
+            },
+        )
+        .await;
+    match outcome {
+        Ok(UpdateOutcome::Saved(version)) => {
+            let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+            tracing::info!(
+                customer.code = %code,
+                customer.version = version,
+                customer.fields = %fields.join(","),
+                "customer file changed"
+            );
+            Ok(Some(version))
+        }
+        Ok(UpdateOutcome::Conflict) => Err(conflict(store, code, stored.version).await),
+        Ok(UpdateOutcome::Gone) => Err(not_found(code)),
+        Err(StoreError::DuplicateIdentity) => Err(AppError::DuplicateIdentity { code: None }),
+        Err(error) => Err(ssr::internal(error)),
+    }
 }
 
 /// The history of a file, newest first.
@@ -586,7 +641,7 @@ fn search_criteria(text: &str) -> serde_json::Value {
 /// The archive code a caller typed, if it names a file inside their regions.
 /// Outside them a file is as good as absent: not even its existence shows.
 #[cfg(feature = "ssr")]
-fn visible_code(
+pub(crate) fn visible_code(
     store: &crate::store::Store,
     caller: &super::caller::Caller,
     typed: &str,
@@ -600,7 +655,7 @@ fn visible_code(
 }
 
 #[cfg(feature = "ssr")]
-fn not_found(code: &impl std::fmt::Display) -> AppError {
+pub(crate) fn not_found(code: &impl std::fmt::Display) -> AppError {
     AppError::NotFound(format!("档案 {code}"))
 }
 
@@ -669,7 +724,7 @@ fn keep_masked(form: &CustomerForm, stored: &crate::domain::CustomerDetails) -> 
 /// The refusal of an edit that started from an older version: what was
 /// saved since, so that staff can decide.
 #[cfg(feature = "ssr")]
-async fn conflict(
+pub(crate) async fn conflict(
     store: &crate::store::Store,
     code: &crate::domain::ArchiveCode,
     since: i64,

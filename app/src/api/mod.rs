@@ -5,7 +5,13 @@ pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod customers;
+pub mod feedback;
+pub mod quality;
+pub mod timeline;
+pub mod upkeep;
 pub mod users;
 
+#[cfg(feature = "ssr")]
+pub(crate) mod sheets;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr;

@@ -133,10 +133,16 @@ impl Store {
                 ));
             }
         }
-        if row.action == AuditAction::AuditExport.key() {
+        // Exports of the trail count events; other exports count rows.
+        let counted_as = match row.action.as_str() {
+            a if a == AuditAction::AuditExport.key() => Some("events"),
+            a if a == AuditAction::Export.key() => Some("rows"),
+            _ => None,
+        };
+        if let Some(counted_as) = counted_as {
             let exported = serde_json::from_str::<serde_json::Value>(&row.details)
                 .ok()
-                .and_then(|d| d["events"].as_u64())
+                .and_then(|d| d[counted_as].as_u64())
                 .unwrap_or(0);
             if exported >= rules.bulk_export {
                 found.push(finding(

@@ -7,6 +7,7 @@ use surrealdb::method::Transaction;
 use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 
 use super::audit::append_in;
+use super::upkeep::{RECORD_VERIFICATION, VerificationWrite};
 use super::{AuditEntry, Store, StoreError};
 use crate::domain::SensitiveField;
 use crate::domain::customer::names_alike;
@@ -19,7 +20,7 @@ use crate::domain::{
     ArchiveCode, AreaMu, CheckedFile, Customer, CustomerDetails, CustomerGroup, CustomerStatus,
     CustomerSummary, DuplicateCandidate, DuplicateReason, IdKind, Phone, RegionScope, time_fmt,
 };
-use crate::domain::{region, township};
+use crate::domain::{region, township, upkeep};
 use crate::secure::vault::DataKey;
 
 /// Concurrent intakes in one region contend for one counter, and each round
@@ -64,6 +65,9 @@ pub struct Edit<'a> {
     pub today: &'a str,
     /// The event that records the edit.
     pub audit: &'a AuditEntry,
+    /// The verification this edit corrects the file in, if any: recorded in
+    /// the same transaction.
+    pub verification: Option<&'a VerificationWrite>,
 }
 
 #[derive(Clone, SurrealValue)]
@@ -221,10 +225,14 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<ArchiveCode, StoreError> {
         let counter_key = self.scheme.counter_key(file.group, &file.region);
+        let cycles = self.verification_cycles().await?;
+        let due = upkeep::parse_day(today)
+            .map(|day| upkeep::add_months(day, cycles.of(file.group)).to_string())
+            .unwrap_or_default();
         for attempt in 0..MAX_ATTEMPTS {
             let tx = self.db.clone().begin().await?;
             let outcome = self
-                .insert_in(&tx, file, &counter_key, (actor, today), audit)
+                .insert_in(&tx, file, &counter_key, (actor, today, &due), audit)
                 .await;
             match finish(tx, outcome).await {
                 Ok(code) => return Ok(code),
@@ -243,7 +251,7 @@ impl Store {
         tx: &Transaction<Any>,
         file: &CheckedFile,
         counter_key: &str,
-        (actor, today): (&str, &str),
+        (actor, today, due): (&str, &str, &str),
         audit: &AuditEntry,
     ) -> Result<ArchiveCode, surrealdb::Error> {
         let serial: Option<i64> = tx
@@ -260,6 +268,7 @@ impl Store {
         let changes = key.seal(code.as_str(), &change_field(1), "[]");
         tx.query(
             "CREATE ONLY $id CONTENT $row RETURN NONE;
+             UPDATE ONLY $id SET next_verification = $due RETURN NONE;
              CREATE ONLY $key_id SET wrapped = $wrapped RETURN NONE;
              CREATE customer_change SET customer = $code, version = 1, by = $actor, \
                  fields = [], reason = '新建档案', changes_sealed = $changes RETURN NONE;",
@@ -271,6 +280,7 @@ impl Store {
         .bind(("key_id", key_id(code.as_str())))
         .bind(("wrapped", wrapped_key))
         .bind(("changes", changes))
+        .bind(("due", due.to_string()))
         .await?
         .check()?;
         let event = AuditEntry {
@@ -387,6 +397,13 @@ impl Store {
         ))
         .await?
         .check()?;
+        if let Some(write) = edit.verification {
+            let note = self.seal_note(key, code, &write.note);
+            write
+                .bind(tx.query(RECORD_VERIFICATION), code.as_str(), version, note)
+                .await?
+                .check()?;
+        }
         append_in(tx, edit.audit).await?;
         Ok(Some(version))
     }
@@ -730,7 +747,20 @@ impl Store {
         Ok(Some((row, key)))
     }
 
-    fn data_key(&self, code: &str, wrapped: &str) -> Result<DataKey, StoreError> {
+    /// The unwrapped data key of a file, if the file (still) has one.
+    pub(super) async fn file_key(&self, code: &ArchiveCode) -> Result<Option<DataKey>, StoreError> {
+        let wrapped: Option<String> = self
+            .db
+            .query("SELECT VALUE wrapped FROM ONLY $key_id")
+            .bind(("key_id", key_id(code.as_str())))
+            .await?
+            .take(0)?;
+        wrapped
+            .map(|wrapped| self.data_key(code.as_str(), &wrapped))
+            .transpose()
+    }
+
+    pub(super) fn data_key(&self, code: &str, wrapped: &str) -> Result<DataKey, StoreError> {
         self.vault
             .unwrap_data_key(code, wrapped)
             .map_err(|source| StoreError::Sealed {
@@ -812,7 +842,7 @@ impl Store {
 
 /// A condition that keeps only files inside `scope`, and its bound values
 /// (`$scope_0`, `$scope_1`, …).
-fn scope_condition(scope: &RegionScope) -> (String, Vec<(String, String)>) {
+pub(super) fn scope_condition(scope: &RegionScope) -> (String, Vec<(String, String)>) {
     let Some(prefixes) = scope.prefixes() else {
         return ("true".to_string(), Vec::new());
     };

@@ -43,6 +43,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "audit",
         sql: include_str!("migrations/0005_audit.surql"),
     },
+    Migration {
+        version: 6,
+        name: "upkeep",
+        sql: include_str!("migrations/0006_upkeep.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

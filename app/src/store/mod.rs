@@ -8,11 +8,17 @@
 pub mod alerts;
 pub mod audit;
 mod customers;
+mod feedback;
 mod migrations;
+mod quality;
+mod timeline;
+mod upkeep;
 mod users;
 
 pub use audit::{AuditEntry, AuditSigner};
 pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
+pub use timeline::EntryOutcome;
+pub use upkeep::{DueFilter, VerificationWrite};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 
 use surrealdb::Surreal;
@@ -92,6 +98,11 @@ impl StoreError {
             | Self::WrongMasterKey
             | Self::Sealed { .. } => self.to_string(),
         }
+    }
+
+    /// Whether a script stopped with `THROW '<marker>'`.
+    pub(crate) fn is_thrown(&self, marker: &str) -> bool {
+        matches!(self, Self::Db(error) if error.message().contains(marker))
     }
 }
 
