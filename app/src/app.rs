@@ -8,8 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::SignedInLayout;
 use crate::pages::{
     account::PasswordPage, audit::AuditPage, cover::CoverPage, customer::CustomerPage,
-    edit::EditPage, home::HomePage, intake::IntakePage, login::LoginPage, not_found::NotFound,
-    search::SearchPage, settings::SettingsPage, users::UsersPage,
+    due::DuePage, edit::EditPage, feedback::FeedbackPage, home::HomePage, intake::IntakePage,
+    login::LoginPage, not_found::NotFound, quality::QualityPage, search::SearchPage,
+    settings::SettingsPage, tasks::TasksPage, users::UsersPage, verify::VerifyPage,
 };
 
 /// Brand colour of the app bar, also the browser's theme colour.
@@ -71,6 +72,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:code") view=CustomerPage />
                     <Route path=path!("customers/:code/edit") view=EditPage />
                     <Route path=path!("customers/:code/cover") view=CoverPage />
+                    <Route path=path!("customers/:code/verify") view=VerifyPage />
+                    <Route path=path!("due") view=DuePage />
+                    <Route path=path!("follow-ups") view=TasksPage />
+                    <Route path=path!("quality") view=QualityPage />
+                    <Route path=path!("feedback") view=FeedbackPage />
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/settings") view=SettingsPage />

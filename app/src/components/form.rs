@@ -99,6 +99,22 @@ pub fn reload_at(path: &str) {
     }
 }
 
+/// Hands a file the server sent to the browser to save.
+pub fn save_download(file: &crate::api::audit::Download) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(link) = document.create_element("a") else {
+        return;
+    };
+    let Ok(link) = link.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
+    link.set_href(&format!("data:{};base64,{}", file.mime, file.base64));
+    link.set_download(&file.file_name);
+    link.click();
+}
+
 fn control(form: &web_sys::HtmlFormElement, name: &str) -> Option<web_sys::Element> {
     form.query_selector(&format!("[name='{name}']"))
         .ok()

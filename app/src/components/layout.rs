@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
+use crate::pages::url_escape;
+
 use crate::api::auth::{session_user, sign_out};
 use crate::components::banner::ErrorBanner;
 use crate::components::form::reload_at;
@@ -14,10 +16,13 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 6] = [
+const NAV: [(&str, &str, &str, Option<Right>); 9] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
+    ("/due", "待核对", "核", Some(Right::VerifyCustomer)),
+    ("/follow-ups", "我的跟进", "跟", Some(Right::KeepTimeline)),
+    ("/quality", "数据质量", "质", Some(Right::ViewQualityReport)),
     ("/audit", "审计", "审", Some(Right::ViewAudit)),
     ("/admin/users", "用户管理", "户", Some(Right::ManageUsers)),
     (
@@ -69,6 +74,7 @@ pub fn SignedInLayout() -> impl IntoView {
 
 #[component]
 fn Frame(user: CurrentUser) -> impl IntoView {
+    let location = use_location();
     let leave = Action::new(|_: &()| sign_out());
     Effect::new(move |_| {
         if leave.value().get().is_some() {
@@ -97,6 +103,16 @@ fn Frame(user: CurrentUser) -> impl IntoView {
                     {user.display_name.clone()}
                     <small>{user.role.label()}</small>
                 </span>
+                <a
+                    class="bar-link"
+                    href=move || {
+                        let here = location.pathname.get();
+                        format!("/feedback?from={}", url_escape(&here))
+                    }
+                    data-testid="feedback-link"
+                >
+                    "意见反馈"
+                </a>
                 <a class="bar-link" href=PASSWORD_PAGE>
                     "修改密码"
                 </a>

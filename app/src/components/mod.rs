@@ -8,3 +8,4 @@ pub mod form;
 pub mod layout;
 pub mod pagination;
 pub mod region_picker;
+pub mod timeline;

@@ -8,11 +8,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use wasm_bindgen::JsCast;
 
 use crate::api::audit::{
-    AuditPage, Download, acknowledge_alert, audit_alerts, audit_events, export_audit,
-    sign_audit_checkpoint, verify_audit_trail,
+    AuditPage, acknowledge_alert, audit_alerts, audit_events, export_audit, sign_audit_checkpoint,
+    verify_audit_trail,
 };
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
@@ -279,7 +278,7 @@ fn ExportButtons(filter: Signal<AuditFilter>) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(file)) = export.value().get() {
-            save(&file);
+            crate::components::form::save_download(&file);
         }
     });
     view! {
@@ -311,22 +310,6 @@ fn ExportButtons(filter: Signal<AuditFilter>) -> impl IntoView {
                 .map(|e| view! { <ErrorBanner message=e.to_string() /> })
         }}
     }
-}
-
-/// Hands a downloaded file to the browser to save.
-fn save(file: &Download) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(link) = document.create_element("a") else {
-        return;
-    };
-    let Ok(link) = link.dyn_into::<web_sys::HtmlAnchorElement>() else {
-        return;
-    };
-    link.set_href(&format!("data:{};base64,{}", file.mime, file.base64));
-    link.set_download(&file.file_name);
-    link.click();
 }
 
 #[component]

@@ -7,10 +7,14 @@ use leptos_router::hooks::use_params_map;
 use crate::api::customers::{
     cooperation_types, customer_history, get_customer, reveal_personal_value,
 };
+use crate::api::upkeep::{get_verification_state, resume_cooperation};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::timeline::Timeline;
 use crate::domain::history::ChangeEntry;
 use crate::domain::profile::{CooperationType, CreditRating};
+use crate::domain::quality::{FileFacts, completeness};
+use crate::domain::upkeep::{Dueness, VerificationState};
 use crate::domain::{CurrentUser, Customer, Right, SensitiveField};
 use crate::error::AppError;
 
@@ -20,9 +24,10 @@ pub fn CustomerPage() -> impl IntoView {
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let file = Resource::new(code, |code| async move {
         let customer = get_customer(code.clone()).await?;
-        let history = customer_history(code).await?;
+        let history = customer_history(code.clone()).await?;
         let types = cooperation_types().await?;
-        Ok::<_, AppError>((customer, history, types))
+        let state = get_verification_state(code).await?;
+        Ok::<_, AppError>((customer, history, types, state))
     });
 
     view! {
@@ -33,8 +38,8 @@ pub fn CustomerPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match file.await {
-                    Ok((customer, history, types)) => {
-                        view! { <CustomerFile customer history types /> }.into_any()
+                    Ok((customer, history, types, state)) => {
+                        view! { <CustomerFile customer history types state /> }.into_any()
                     }
                     Err(error) => {
                         view! {
@@ -134,14 +139,22 @@ fn CustomerFile(
     customer: Customer,
     history: Vec<ChangeEntry>,
     types: Vec<CooperationType>,
+    state: VerificationState,
 ) -> impl IntoView {
     let user = use_context::<CurrentUser>();
     let may_reveal = user
         .as_ref()
         .is_some_and(|u| u.may(Right::RevealPersonalData));
     let may_edit = user.as_ref().is_some_and(|u| u.may(Right::EditCustomer));
+    let may_verify = user.as_ref().is_some_and(|u| u.may(Right::VerifyCustomer))
+        && customer.status == crate::domain::CustomerStatus::Active;
+    let may_keep = user.as_ref().is_some_and(|u| u.may(Right::KeepTimeline));
+    let may_resume = user.as_ref().is_some_and(|u| u.may(Right::VerifyCustomer))
+        && customer.status == crate::domain::CustomerStatus::Inactive;
+    let version = customer.version;
     let code = customer.code.clone();
     let d = customer.details;
+    let score = completeness(&FileFacts::of(&d));
     let sensitive = [
         (SensitiveField::Phone, d.phone.clone()),
         (SensitiveField::IdNumber, d.id_number.clone()),
@@ -250,11 +263,29 @@ fn CustomerFile(
                             </a>
                         }
                     })}
+                {may_verify
+                    .then(|| {
+                        view! {
+                            <a class="button" href=format!("/customers/{code}/verify")>
+                                "核对档案"
+                            </a>
+                        }
+                    })}
                 <a class="button" href=format!("/customers/{code}/cover")>
                     "打印档案封面"
                 </a>
             </nav>
         </header>
+        {may_resume.then(|| view! { <ResumeCooperation code=code.clone() version /> })}
+        <div class="upkeep-strip">
+            <VerificationSummary state=state.clone() />
+            <p class="completeness" data-testid="completeness">
+                "档案完整度 "
+                <strong>{format!("{}%", score.score)}</strong>
+                {(!score.missing.is_empty())
+                    .then(|| format!("，缺少：{}", score.missing_text()))}
+            </p>
+        </div>
         <section class="card" aria-labelledby="facts-title">
             <h2 id="facts-title">"基本信息"</h2>
             <dl class="facts">
@@ -302,7 +333,120 @@ fn CustomerFile(
             rows=assets
         />
         <Facts title="合作、信用与其他" id="more-title" facts=cooperation_and_more />
+        <Timeline code=code.clone() may_keep />
+        <Verifications state />
         <History entries=history />
+    }
+}
+
+/// For an inactive file: bring it back into the cycle when the customer
+/// cooperates again.
+#[component]
+fn ResumeCooperation(code: String, version: i64) -> impl IntoView {
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let resume = Action::new(move |reason: &String| {
+        resume_cooperation(code.clone(), version, reason.clone())
+    });
+    Effect::new(move |_| {
+        if matches!(resume.value().get(), Some(Ok(_))) {
+            crate::components::form::reload_at(&crate::pages::current_path());
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some(form) = form_ref.get_untracked() {
+            resume.dispatch(crate::components::form::text(&form, "resume_reason"));
+        }
+    };
+    view! {
+        <section class="banner warning" aria-labelledby="resume-title">
+            <h2 id="resume-title">"此档案已停用"</h2>
+            <p>
+                "客户已不再合作，档案不列入定期核对。客户重新合作时，可恢复为在档，并立即列入核对。"
+            </p>
+            {move || {
+                resume
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            <form class="inline-form" node_ref=form_ref on:submit=on_submit>
+                <label for="resume_reason">"恢复原因"</label>
+                <input
+                    id="resume_reason"
+                    name="resume_reason"
+                    type="text"
+                    maxlength="200"
+                    required=true
+                />
+                <button type="submit" class="button primary">
+                    "恢复合作"
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// When the file is next due for verification.
+#[component]
+fn VerificationSummary(state: VerificationState) -> impl IntoView {
+    let text = match state.dueness {
+        Some(d @ Dueness::Overdue(_)) => format!("应于 {} 核对，{}", state.next_due, d.label()),
+        Some(d) => format!("下次核对 {}（{}）", state.next_due, d.label()),
+        None => "不在核对周期内".to_string(),
+    };
+    let late = matches!(state.dueness, Some(Dueness::Overdue(_)));
+    view! {
+        <p class="next-verification" class:late=late data-testid="next-verification">
+            {text}
+        </p>
+    }
+}
+
+/// Every verification of the file, newest first.
+#[component]
+fn Verifications(state: VerificationState) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="verifications-title">
+            <h2 id="verifications-title">"核对记录"</h2>
+            {if state.records.is_empty() {
+                view! { <p class="empty">"尚未核对。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="history" data-testid="verifications">
+                        {state
+                            .records
+                            .into_iter()
+                            .map(|r| {
+                                let changed = (!r.changed.is_empty())
+                                    .then(|| format!("，更正 {} 项", r.changed.len()));
+                                let next = if r.next_due.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("，下次 {}", r.next_due)
+                                };
+                                view! {
+                                    <li>
+                                        <p class="history-head">
+                                            <strong>{r.outcome.label()}</strong>
+                                            {format!(" · {} · {}", r.at, r.by)}
+                                            {changed}
+                                            {next}
+                                        </p>
+                                        {(!r.note.is_empty())
+                                            .then(|| {
+                                                view! { <p class="history-reason">{r.note.clone()}</p> }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
 

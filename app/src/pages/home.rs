@@ -4,10 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::audit_alerts;
+use crate::api::upkeep::count_due;
 use crate::domain::{CurrentUser, Right};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let user = use_context::<CurrentUser>();
+    let may = move |right: Right| user.as_ref().is_some_and(|u| u.may(right));
     view! {
         <Title text="首页" />
         <h1>"农档 · 合作社客户档案"</h1>
@@ -32,10 +35,55 @@ pub fn HomePage() -> impl IntoView {
                 <strong>"档案查询"</strong>
                 <span>"按档案编号或姓名查找客户档案"</span>
             </a>
-            {use_context::<CurrentUser>()
-                .is_some_and(|u| u.may(Right::ViewAudit))
-                .then(|| view! { <AlertsTile /> })}
+            {may(Right::VerifyCustomer).then(|| view! { <DueTile /> })}
+            {may(Right::KeepTimeline)
+                .then(|| {
+                    view! {
+                        <a class="tile" href="/follow-ups">
+                            <strong>"我的跟进"</strong>
+                            <span>"由我负责的问题和跟进事项"</span>
+                        </a>
+                    }
+                })}
+            {may(Right::ViewQualityReport)
+                .then(|| {
+                    view! {
+                        <a class="tile" href="/quality">
+                            <strong>"数据质量报告"</strong>
+                            <span>
+                                "不完整、逾期未核对和问题逾期，按地区和人员"
+                            </span>
+                        </a>
+                    }
+                })}
+            {may(Right::ViewAudit).then(|| view! { <AlertsTile /> })}
         </div>
+    }
+}
+
+/// For those who verify files: how many of theirs are overdue or due soon.
+#[component]
+fn DueTile() -> impl IntoView {
+    let counts = Resource::new(|| (), |_| count_due());
+    view! {
+        <a class="tile" href="/due" data-testid="due-tile">
+            <strong>"待核对"</strong>
+            <Suspense fallback=|| {
+                view! { <span>"正在统计…"</span> }
+            }>
+                {move || Suspend::new(async move {
+                    match counts.await {
+                        Ok(c) if c.overdue + c.soon == 0 => {
+                            "没有需要核对的档案".to_string()
+                        }
+                        Ok(c) => {
+                            format!("{} 份已逾期，{} 份两周内到期", c.overdue, c.soon)
+                        }
+                        Err(error) => error.to_string(),
+                    }
+                })}
+            </Suspense>
+        </a>
     }
 }
 

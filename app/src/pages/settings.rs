@@ -1,13 +1,17 @@
-//! 系统设置: the list of cooperation intentions that files choose from.
+//! 系统设置: the list of cooperation intentions that files choose from, and
+//! how often each customer group's files are verified.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::customers::{cooperation_types, save_cooperation_type};
+use crate::api::upkeep::{get_verification_cycles, save_verification_cycle};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form as form_io;
+use crate::domain::CustomerGroup;
 use crate::domain::profile::CooperationType;
+use crate::domain::upkeep::MAX_CYCLE_MONTHS;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -122,6 +126,84 @@ pub fn SettingsPage() -> impl IntoView {
                     "添加"
                 </button>
             </form>
+        </section>
+        <Cycles />
+    }
+}
+
+/// The verification cycle of each customer group, in months.
+#[component]
+fn Cycles() -> impl IntoView {
+    let save = Action::new(|(group, months): &(String, String)| {
+        save_verification_cycle(group.clone(), months.clone())
+    });
+    let cycles = Resource::new(move || save.version().get(), |_| get_verification_cycles());
+    view! {
+        <section class="card" aria-labelledby="cycles-title">
+            <h2 id="cycles-title">"定期核对周期"</h2>
+            <p class="form-note">
+                "每类客户的档案多久核对一次（单位：月，默认 3 个月即每季度）。新周期从每份档案下一次核对或新建时起算，已排定的日期不变。"
+            </p>
+            {move || {
+                save.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            <Suspense fallback=|| {
+                view! { <p class="loading">"正在读取…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match cycles.await {
+                        Ok(cycles) => {
+                            view! {
+                                <div class="cycles" data-testid="cycles">
+                                    {CustomerGroup::ALL
+                                        .into_iter()
+                                        .map(|group| {
+                                            let form_ref = NodeRef::<leptos::html::Form>::new();
+                                            let id = format!("cycle-{}", group.key());
+                                            let label_for = id.clone();
+                                            let on_submit = move |event: leptos::ev::SubmitEvent| {
+                                                event.prevent_default();
+                                                if let Some(form) = form_ref.get_untracked() {
+                                                    save.dispatch((
+                                                        group.key().to_string(),
+                                                        form_io::text(&form, "months"),
+                                                    ));
+                                                }
+                                            };
+                                            view! {
+                                                <form
+                                                    class="inline-form"
+                                                    node_ref=form_ref
+                                                    on:submit=on_submit
+                                                >
+                                                    <label for=label_for>{group.label()}</label>
+                                                    <input
+                                                        id=id
+                                                        name="months"
+                                                        type="number"
+                                                        min="1"
+                                                        max=MAX_CYCLE_MONTHS.to_string()
+                                                        value=cycles.of(group).to_string()
+                                                    />
+                                                    " 个月 "
+                                                    <button type="submit" class="button small">
+                                                        "保存"
+                                                    </button>
+                                                </form>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }
