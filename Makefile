@@ -57,6 +57,7 @@ e2e:
 	export NONGDANG_E2E_ADMIN_PASSWORD="E2e-$$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; \
 	printf '%s\n' "$$NONGDANG_E2E_ADMIN_PASSWORD" \
 	  | "$(CARGO_TARGET_DIR)/debug/nongdang" create-admin --username "$$NONGDANG_E2E_ADMIN" --password-stdin; \
+	"$(CARGO_TARGET_DIR)/debug/nongdang" seed-demo --files 40; \
 	cargo leptos end-to-end
 
 # An optimised build for production: target/site and the `nongdang` binary.

@@ -33,6 +33,32 @@ pub enum Command {
     VerifyAudit(AuditCommandArgs),
     /// Sign a checkpoint of the audit trail's head now.
     AuditCheckpoint(AuditCommandArgs),
+    /// Add made-up farmer files for trying the archive out, opened over
+    /// the past months so that some are due for verification. Never on a
+    /// real archive.
+    SeedDemo(SeedDemoArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct SeedDemoArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// How many files to add.
+    #[arg(long, default_value_t = 40)]
+    pub files: u32,
+
+    /// The county (six-digit code) the files belong to.
+    #[arg(long, default_value = "510104")]
+    pub region: String,
+
+    /// Files are opened on days spread over this many past days.
+    #[arg(long, default_value_t = 180)]
+    pub spread_days: u32,
+
+    /// The same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Clone, Debug, Args)]

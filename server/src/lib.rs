@@ -3,6 +3,7 @@
 //! the `app` crate.
 
 pub mod config;
+pub mod demo;
 pub mod http;
 pub mod keys;
 pub mod listen;

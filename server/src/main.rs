@@ -10,7 +10,9 @@ use app::secure::vault::Vault;
 use app::store::{AuditSigner, Store};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{AuditArgs, AuditCommandArgs, Cli, Command, DatabaseArgs, ServeArgs};
+use server::config::{
+    AuditArgs, AuditCommandArgs, Cli, Command, DatabaseArgs, SeedDemoArgs, ServeArgs,
+};
 use server::http::{AppState, router};
 use server::telemetry;
 use server::{keys, listen};
@@ -27,6 +29,7 @@ async fn main() -> ExitCode {
         Some(Command::CreateAdmin(args)) => admin::create_admin(args).await,
         Some(Command::VerifyAudit(args)) => verify_audit(args).await,
         Some(Command::AuditCheckpoint(args)) => audit_checkpoint(args).await,
+        Some(Command::SeedDemo(args)) => seed_demo(args).await,
         None => serve(cli.serve).await,
     };
     match result {
@@ -168,6 +171,42 @@ async fn audit_checkpoint(args: AuditCommandArgs) -> anyhow::Result<()> {
         Some(checkpoint) => say(&format!("checkpoint signed at event {}", checkpoint.seq)),
         None => say("nothing new since the last checkpoint"),
     }
+}
+
+/// `nongdang seed-demo`: adds made-up files, each opened on a past day so
+/// that its verification falls due as it would have.
+// Limitation: a demo file's creation time is the moment it was seeded; only
+// its cycle starts on the made-up day.
+async fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
+    use app::domain::audit::AuditAction;
+    use app::domain::time_fmt::today_cst;
+    use app::store::AuditEntry;
+    use server::demo;
+
+    app::domain::RegionCode::parse(&args.region)
+        .map_err(|e| anyhow::anyhow!("region {}: {e}", args.region))?;
+    let store = open_store(&args.database).await?;
+    let today = today_cst();
+    let mut dice = demo::Dice::new(args.seed);
+    let mut added = 0;
+    for serial in 0..args.files {
+        let (form, opened) = demo::file(&mut dice, &args.region, serial, today, args.spread_days);
+        let file = form
+            .validate(today)
+            .map_err(|errors| anyhow::anyhow!("demo file refused: {errors:?}"))?;
+        let mut event = AuditEntry::command_line(AuditAction::CreateFile, "");
+        event.details = serde_json::json!({ "demo": true, "group": "farmer" });
+        match store
+            .create_customer(&file, "(演示数据)", &opened.to_string(), &event)
+            .await
+        {
+            Ok(_) => added += 1,
+            // The same seed run twice: the ID numbers are taken already.
+            Err(app::store::StoreError::DuplicateIdentity) => continue,
+            Err(error) => anyhow::bail!(error.log_safe()),
+        }
+    }
+    say(&format!("{added} demo files added in {}", args.region))
 }
 
 /// A line of a command's answer, on standard output (the log goes to
