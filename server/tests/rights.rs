@@ -110,6 +110,11 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
         ),
         ("get_verification_cycles", None, json!({})),
         (
+            "resume_cooperation",
+            Some(Right::VerifyCustomer),
+            json!({ "code": "NH-510104-00001", "version": 1, "reason": "重新入社" }),
+        ),
+        (
             "save_verification_cycle",
             Some(Right::ManageSettings),
             json!({ "group": "farmer", "months": "3" }),

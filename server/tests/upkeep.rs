@@ -253,6 +253,42 @@ async fn an_ended_relationship_takes_the_file_out_of_the_cycle() {
     // An inactive file is not verified.
     let refused = verify(&clerk, &code, "confirmed", |_| {}).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+
+    // The customer comes back: the file is active again and due at once.
+    let version = version_of(&clerk, &code).await;
+    let no_reason = clerk
+        .call(
+            "resume_cooperation",
+            json!({ "code": code, "version": version, "reason": " " }),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let resumed = clerk
+        .call(
+            "resume_cooperation",
+            json!({ "code": code, "version": version, "reason": "迁回本村，重新入社" }),
+        )
+        .await;
+    assert_eq!(resumed.status, StatusCode::OK, "{}", resumed.body);
+    let file = clerk
+        .call("get_customer", json!({ "code": code }))
+        .await
+        .body;
+    assert_eq!(file["status"], "active");
+    assert_eq!(codes(&due_page(&clerk, "", "").await), [code.as_str()]);
+    let history = clerk
+        .call("customer_history", json!({ "code": code }))
+        .await
+        .body;
+    assert_eq!(history[0]["reason"], "迁回本村，重新入社");
+    assert_eq!(history[0]["changes"][0]["after"], "在档");
+    let again = clerk
+        .call(
+            "resume_cooperation",
+            json!({ "code": code, "version": version + 1, "reason": "再次" }),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]

@@ -195,6 +195,7 @@ pub async fn verify_customer(input: VerificationInput) -> Result<Verified, AppEr
     use super::customers::{Amendment, apply_edit, conflict, not_found, visible_code};
     use super::ssr;
     use crate::domain::history::FieldChange;
+    use crate::domain::profile::CreditRating;
     use crate::domain::time_fmt::today_cst;
     use crate::domain::upkeep::{VerificationOutcome, next_due};
     use crate::domain::{CustomerStatus, Right};
@@ -288,8 +289,12 @@ pub async fn verify_customer(input: VerificationInput) -> Result<Verified, AppEr
                     before: CustomerStatus::Active.label().to_string(),
                     after: CustomerStatus::Inactive.label().to_string(),
                 });
-                let credit_changed = form.credit_rating.trim()
-                    != stored.details.credit.rating.key()
+                // The form names "unrated" by an empty choice.
+                let rating = match form.credit_rating.trim() {
+                    "" => Some(CreditRating::Unrated),
+                    key => CreditRating::from_key(key),
+                };
+                let credit_changed = rating != Some(stored.details.credit.rating)
                     || form.credit_reason.trim() != stored.details.credit.reason;
                 if credit_changed && note.is_empty() {
                     return Err(AppError::field(
@@ -324,6 +329,71 @@ pub async fn verify_customer(input: VerificationInput) -> Result<Verified, AppEr
                     version,
                     next_due: if ended.is_some() { String::new() } else { due },
                 })
+            }
+            .await,
+        )
+        .await
+}
+
+/// Brings an inactive file back into the verification cycle, due today,
+/// when the customer cooperates again; `reason` says why.
+#[server(endpoint = "resume_cooperation", input = Json)]
+pub async fn resume_cooperation(
+    code: String,
+    version: i64,
+    reason: String,
+) -> Result<i64, AppError> {
+    use super::customers::{conflict, not_found, visible_code};
+    use super::ssr;
+    use crate::domain::time_fmt::today_cst;
+    use crate::domain::{CustomerStatus, Right};
+
+    let request = ssr::Request::begin();
+    request
+        .answer_audited(
+            AuditAction::EditFile,
+            &code.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::VerifyCustomer)?;
+                let store = request.store()?;
+                let code = visible_code(store, &caller, &code)?;
+                let reason = reason.trim();
+                if reason.is_empty() || reason.chars().count() > 200 {
+                    return Err(AppError::BadRequest(
+                        "请写明恢复合作的原因（200 字以内）".to_string(),
+                    ));
+                }
+                let stored = store
+                    .stored_file(&code)
+                    .await
+                    .map_err(ssr::internal)?
+                    .ok_or_else(|| not_found(&code))?;
+                if stored.status != CustomerStatus::Inactive {
+                    return Err(AppError::Conflict(format!(
+                        "档案 {code} 的状态是“{}”，只有停用的档案可以恢复合作",
+                        stored.status.label()
+                    )));
+                }
+                if stored.version != version {
+                    return Err(conflict(store, &code, version).await);
+                }
+                let today = today_cst().to_string();
+                let event = request.event(
+                    AuditAction::EditFile,
+                    code.to_string(),
+                    Outcome::Ok,
+                    serde_json::json!({ "version": version + 1, "fields": ["status"], "reason_given": true }),
+                );
+                let resumed = store
+                    .resume_cooperation(&code, version, (caller.username(), reason, &today), &event)
+                    .await
+                    .map_err(ssr::internal)?;
+                if !resumed {
+                    return Err(conflict(store, &code, version).await);
+                }
+                tracing::info!(customer.code = %code, "cooperation resumed");
+                Ok(version + 1)
             }
             .await,
         )

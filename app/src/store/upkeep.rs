@@ -335,4 +335,58 @@ impl Store {
             records,
         })
     }
+
+    /// Brings an inactive file back into the cycle, due at once, as a new
+    /// version with its history entry. `Ok(false)` when the file moved on
+    /// since `expected_version` or is not inactive.
+    pub async fn resume_cooperation(
+        &self,
+        code: &ArchiveCode,
+        expected_version: i64,
+        (actor, reason, due): (&str, &str, &str),
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        use crate::domain::CustomerStatus;
+        use crate::domain::history::FieldChange;
+
+        let Some(key) = self.file_key(code).await? else {
+            return Ok(false);
+        };
+        let version = expected_version + 1;
+        let changes = serde_json::to_string(&[FieldChange {
+            field: "status".to_string(),
+            label: "档案状态".to_string(),
+            before: CustomerStatus::Inactive.label().to_string(),
+            after: CustomerStatus::Active.label().to_string(),
+        }])
+        .unwrap_or_default();
+        let sealed = key.seal(code.as_str(), &format!("change/{version}"), &changes);
+        let outcome = self
+            .audited(
+                "LET $resumed = (UPDATE ONLY $id SET status = 'active', relationship_ended = '', \
+                     next_verification = $due, version = $version, updated_at = time::now(), \
+                     updated_by = $actor WHERE version = $expected AND status = 'inactive' \
+                     RETURN VALUE version);
+                 IF $resumed = NONE { THROW 'stale_version' };
+                 CREATE customer_change SET customer = $code, version = $version, by = $actor, \
+                     fields = ['status'], reason = $reason, changes_sealed = $changes RETURN NONE",
+                audit,
+                |q| {
+                    q.bind(("id", RecordId::new("customer", code.as_str())))
+                        .bind(("code", code.to_string()))
+                        .bind(("due", due.to_string()))
+                        .bind(("version", version))
+                        .bind(("expected", expected_version))
+                        .bind(("actor", actor.to_string()))
+                        .bind(("reason", reason.to_string()))
+                        .bind(("changes", sealed.clone()))
+                },
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(true),
+            Err(error) if error.is_thrown(STALE) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
 }
