@@ -26,6 +26,26 @@ pub struct FileFacts {
     pub has_contact_person: bool,
 }
 
+impl FileFacts {
+    /// The facts of a file's details (as the file page has them).
+    pub fn of(details: &super::CustomerDetails) -> Self {
+        Self {
+            group: Some(details.group),
+            organisation: details.is_organisation(),
+            has_address: !details.address.trim().is_empty(),
+            has_township: !details.township.is_empty(),
+            land_area_hundredths: details.land_area.hundredths(),
+            household_members: !details.household.is_empty(),
+            parcels: details.parcels.len(),
+            cooperation: details.cooperation.len(),
+            credit_rated: details.credit.rating != super::profile::CreditRating::Unrated,
+            has_paper_location: !details.paper.cabinet.trim().is_empty(),
+            has_legal_representative: !details.legal_representative.trim().is_empty(),
+            has_contact_person: !details.contact_person.trim().is_empty(),
+        }
+    }
+}
+
 /// One item a file lacks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
