@@ -53,6 +53,7 @@ e2e:
 	cargo leptos build
 	export NONGDANG_DATABASE_URL="surrealkv://$(E2E_DATA)/archive.db"; \
 	export NONGDANG_MASTER_KEY_FILE="$(E2E_DATA)/master.key"; \
+	export NONGDANG_KEYRING_FILE="$(E2E_DATA)/keyring"; \
 	export NONGDANG_E2E_ADMIN=e2e.admin; \
 	export NONGDANG_E2E_ADMIN_PASSWORD="E2e-$$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; \
 	printf '%s\n' "$$NONGDANG_E2E_ADMIN_PASSWORD" \

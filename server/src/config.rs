@@ -259,6 +259,12 @@ pub struct DatabaseArgs {
         default_value = "keys/master.key"
     )]
     pub master_key_file: PathBuf,
+
+    /// The keyring holding each file's data key (wrapped by the master
+    /// key), outside the database: destroying a file removes its key here.
+    /// Defaults to `keyring` beside an embedded database's folder.
+    #[arg(long, env = "NONGDANG_KEYRING_FILE")]
+    pub keyring_file: Option<PathBuf>,
 }
 
 impl AuditArgs {
@@ -284,7 +290,20 @@ impl DatabaseArgs {
         DbSettings {
             url: self.database_url.clone(),
             credentials,
+            keyring: Some(self.keyring_path()),
         }
+    }
+
+    /// Where the keyring is kept: as configured, or beside the embedded
+    /// database's folder, or `data/keyring`.
+    pub fn keyring_path(&self) -> PathBuf {
+        if let Some(path) = &self.keyring_file {
+            return path.clone();
+        }
+        self.local_folder()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("data/keyring"), |p| p.join("keyring"))
     }
 
     /// The folder an embedded on-disk engine keeps its files in, if any.

@@ -370,6 +370,7 @@ async fn verify_audit_reports_an_intact_trail_and_then_the_first_broken_event() 
     let settings = DbSettings {
         url: url.clone(),
         credentials: None,
+        keyring: Some(folder.path().join("keyring")),
     };
     let store = Store::open(
         &settings,

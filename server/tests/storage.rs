@@ -11,6 +11,7 @@ fn on_disk(folder: &tempfile::TempDir) -> DbSettings {
     DbSettings {
         url: format!("surrealkv://{}", path.display()),
         credentials: None,
+        keyring: Some(folder.path().join("keyring")),
     }
 }
 
@@ -55,10 +56,10 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
 
     let second = reopen(&folder, &master).await.expect("reopens");
 
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(
         second.applied_migrations().await.expect("listed"),
-        [1, 2, 3, 4, 5, 6]
+        [1, 2, 3, 4, 5, 6, 7]
     );
     let kept = second
         .customer(&code)

@@ -152,6 +152,7 @@ struct CustomerRow {
     paper_box: String,
     status: String,
     version: i64,
+    key_id: String,
     created_at: Datetime,
     created_by: String,
     updated_at: Datetime,
@@ -162,7 +163,7 @@ const CUSTOMER_COLUMNS: &str = "code, customer_group, name, phone_sealed, extra_
      id_kind, id_number_sealed, legal_representative, contact_person, region, township, address, \
      land_area_hundredths, household_sealed, parcels, assets, cooperation, credit_rating, \
      credit_reason, credit_date, credit_set_by, tags, notes, paper_cabinet, paper_shelf, \
-     paper_box, status, version, created_at, created_by, updated_at, updated_by";
+     paper_box, status, version, key_id, created_at, created_by, updated_at, updated_by";
 
 #[derive(SurrealValue)]
 struct ChangeRow {
@@ -263,13 +264,21 @@ impl Store {
         let code = ArchiveCode::new(&self.scheme, file.group, file.region.clone(), serial);
 
         let (key, wrapped_key) = self.vault.new_data_key(code.as_str());
+        // The key is on disk before the file that needs it is committed; if
+        // the transaction fails, the next start forgets the unused key.
+        let key_ref = new_key_id();
+        if let Err(error) = self.keyring.put(&key_ref, &wrapped_key) {
+            tracing::error!(error = %error, "data key not stored");
+            return Err(surrealdb::Error::internal(
+                "the keyring could not be written".to_string(),
+            ));
+        }
         let credit = credit_on_save(&file.details.credit, None, actor, today);
         let row = self.file_row(code.as_str(), &key, &file.details, &credit, (actor, actor));
         let changes = key.seal(code.as_str(), &change_field(1), "[]");
         tx.query(
             "CREATE ONLY $id CONTENT $row RETURN NONE;
-             UPDATE ONLY $id SET next_verification = $due RETURN NONE;
-             CREATE ONLY $key_id SET wrapped = $wrapped RETURN NONE;
+             UPDATE ONLY $id SET next_verification = $due, key_id = $key_ref RETURN NONE;
              CREATE customer_change SET customer = $code, version = 1, by = $actor, \
                  fields = [], reason = '新建档案', changes_sealed = $changes RETURN NONE;",
         )
@@ -277,8 +286,7 @@ impl Store {
         .bind(("row", row))
         .bind(("code", code.to_string()))
         .bind(("actor", actor.to_string()))
-        .bind(("key_id", key_id(code.as_str())))
-        .bind(("wrapped", wrapped_key))
+        .bind(("key_ref", key_ref))
         .bind(("changes", changes))
         .bind(("due", due.to_string()))
         .await?
@@ -595,19 +603,15 @@ impl Store {
             .db
             .query(
                 "SELECT version, at, by, reason, changes_sealed FROM customer_change \
-                 WHERE customer = $code AND version > $after ORDER BY version DESC;
-                 SELECT VALUE wrapped FROM ONLY $key_id;",
+                 WHERE customer = $code AND version > $after ORDER BY version DESC",
             )
             .bind(("code", code.to_string()))
             .bind(("after", after))
-            .bind(("key_id", key_id(code.as_str())))
             .await?;
         let rows: Vec<ChangeRow> = response.take(0)?;
-        let wrapped: Option<String> = response.take(1)?;
-        let Some(wrapped) = wrapped else {
+        let Some(key) = self.file_key(code).await? else {
             return Ok(Vec::new());
         };
-        let key = self.data_key(code.as_str(), &wrapped)?;
         rows.into_iter()
             .map(|row| {
                 let changes = if row.changes_sealed.is_empty() {
@@ -729,18 +733,16 @@ impl Store {
         &self,
         code: &ArchiveCode,
     ) -> Result<Option<(CustomerRow, DataKey)>, StoreError> {
-        let mut response = self
+        let row: Option<CustomerRow> = self
             .db
-            .query(format!(
-                "SELECT {CUSTOMER_COLUMNS} FROM ONLY $id;
-                 SELECT VALUE wrapped FROM ONLY $key_id;"
-            ))
+            .query(format!("SELECT {CUSTOMER_COLUMNS} FROM ONLY $id"))
             .bind(("id", customer_id(code.as_str())))
-            .bind(("key_id", key_id(code.as_str())))
-            .await?;
-        let row: Option<CustomerRow> = response.take(0)?;
-        let wrapped: Option<String> = response.take(1)?;
-        let (Some(row), Some(wrapped)) = (row, wrapped) else {
+            .await?
+            .take(0)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let Some(wrapped) = self.keyring.get(&row.key_id) else {
             return Ok(None);
         };
         let key = self.data_key(&row.code, &wrapped)?;
@@ -749,15 +751,68 @@ impl Store {
 
     /// The unwrapped data key of a file, if the file (still) has one.
     pub(super) async fn file_key(&self, code: &ArchiveCode) -> Result<Option<DataKey>, StoreError> {
-        let wrapped: Option<String> = self
+        let key_id: Option<String> = self
             .db
-            .query("SELECT VALUE wrapped FROM ONLY $key_id")
-            .bind(("key_id", key_id(code.as_str())))
+            .query("SELECT VALUE key_id FROM ONLY $id")
+            .bind(("id", customer_id(code.as_str())))
             .await?
             .take(0)?;
-        wrapped
+        key_id
+            .and_then(|id| self.keyring.get(&id))
             .map(|wrapped| self.data_key(code.as_str(), &wrapped))
             .transpose()
+    }
+
+    /// Moves data keys that older versions kept in the database into the
+    /// keyring, once.
+    pub(super) async fn move_keys_out_of_the_database(&self) -> Result<(), StoreError> {
+        #[derive(SurrealValue)]
+        struct OldKey {
+            code: String,
+            wrapped: String,
+        }
+        let old: Vec<OldKey> = self
+            .db
+            .query("SELECT record::id(id) AS code, wrapped FROM customer_key")
+            .await?
+            .take(0)?;
+        for key in &old {
+            let id = new_key_id();
+            self.keyring.put(&id, &key.wrapped)?;
+            self.db
+                .query(
+                    "UPDATE ONLY $customer SET key_id = $id RETURN NONE;
+                     DELETE $old;",
+                )
+                .bind(("customer", customer_id(&key.code)))
+                .bind(("id", id))
+                .bind(("old", RecordId::new("customer_key", key.code.as_str())))
+                .await?
+                .check()?;
+        }
+        if !old.is_empty() {
+            tracing::info!(keys.moved = old.len(), "data keys moved to the keyring");
+        }
+        Ok(())
+    }
+
+    /// Forgets keys that no file names: left by an intake that failed after
+    /// its key was written, or by a destruction interrupted in between.
+    pub(super) async fn forget_unused_keys(&self) -> Result<(), StoreError> {
+        if self.keyring.is_empty() {
+            return Ok(());
+        }
+        let used: Vec<String> = self
+            .db
+            .query("SELECT VALUE key_id FROM customer WHERE key_id != ''")
+            .await?
+            .take(0)?;
+        let used: std::collections::HashSet<String> = used.into_iter().collect();
+        let gone = self.keyring.retain(|id| used.contains(id))?;
+        if gone > 0 {
+            tracing::info!(keys.forgotten = gone, "unused data keys forgotten");
+        }
+        Ok(())
     }
 
     pub(super) fn data_key(&self, code: &str, wrapped: &str) -> Result<DataKey, StoreError> {
@@ -859,8 +914,12 @@ pub(super) fn scope_condition(scope: &RegionScope) -> (String, Vec<(String, Stri
     (format!("({condition})"), bound)
 }
 
-fn key_id(code: &str) -> RecordId {
-    RecordId::new("customer_key", code)
+/// A fresh key id: 96 random bits in hex.
+fn new_key_id() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 12];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn open_field(

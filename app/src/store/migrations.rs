@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "upkeep",
         sql: include_str!("migrations/0006_upkeep.surql"),
     },
+    Migration {
+        version: 7,
+        name: "lifecycle",
+        sql: include_str!("migrations/0007_lifecycle.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

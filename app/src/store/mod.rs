@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod audit;
 mod customers;
 mod feedback;
+pub mod keyring;
 mod migrations;
 mod quality;
 mod timeline;
@@ -51,6 +52,8 @@ pub enum StoreError {
     DuplicateIdentity,
     #[error("the master key does not open this archive: start with the key it was written with")]
     WrongMasterKey,
+    #[error("{0}")]
+    Keyring(#[from] keyring::KeyringError),
     #[error("the sealed {field} of {code} does not open: {source}")]
     Sealed {
         code: String,
@@ -93,6 +96,7 @@ impl StoreError {
                 format!("migration {version} ({name}): {}", describe(source))
             }
             Self::Corrupt(_)
+            | Self::Keyring(_)
             | Self::Contention(_)
             | Self::DuplicateIdentity
             | Self::WrongMasterKey
@@ -112,6 +116,9 @@ pub struct DbSettings {
     pub url: String,
     /// Root credentials for a remote server; embedded engines need none.
     pub credentials: Option<(String, String)>,
+    /// The keyring file of the files' data keys; `None` keeps it in memory
+    /// (tests).
+    pub keyring: Option<std::path::PathBuf>,
 }
 
 /// The handle every server function uses; cheap to clone.
@@ -120,6 +127,7 @@ pub struct Store {
     db: Surreal<Any>,
     scheme: ArchiveCodeScheme,
     vault: Vault,
+    keyring: keyring::Keyring,
 }
 
 impl Store {
@@ -145,7 +153,19 @@ impl Store {
             tracing::info!(migrations.applied = ?applied, "schema migrated");
         }
         check_master_key(&db, &vault).await?;
-        Ok(Self { db, scheme, vault })
+        let keyring = match &settings.keyring {
+            Some(path) => keyring::Keyring::open(path)?,
+            None => keyring::Keyring::in_memory(),
+        };
+        let store = Self {
+            db,
+            scheme,
+            vault,
+            keyring,
+        };
+        store.move_keys_out_of_the_database().await?;
+        store.forget_unused_keys().await?;
+        Ok(store)
     }
 
     /// A fresh in-memory archive, for tests.
@@ -153,6 +173,7 @@ impl Store {
         let settings = DbSettings {
             url: "mem://".to_string(),
             credentials: None,
+            keyring: None,
         };
         Self::open(&settings, ArchiveCodeScheme::default(), Vault::ephemeral()).await
     }
@@ -196,4 +217,28 @@ async fn check_master_key(db: &Surreal<Any>, vault: &Vault) -> Result<(), StoreE
             Ok(())
         }
     }
+}
+
+/// Writes `bytes` to `path` so that the file is either the old one or the
+/// whole new one, even after a crash: a temporary file beside it, synced,
+/// renamed over it, and the folder synced.
+pub(crate) fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.partial"));
+    {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temporary, path)?;
+    std::fs::File::open(folder)?.sync_all()
 }
