@@ -158,6 +158,38 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             json!({ "form": { "page": "/", "happened": "", "suggestion": "好用" } }),
         ),
         ("list_feedback", None, json!({})),
+        ("disposal_review", Some(Right::ViewDisposals), json!({})),
+        (
+            "get_lifecycle",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "propose_disposal",
+            Some(Right::ProposeDisposal),
+            json!({ "code": "NH-510104-00001", "kind": "destroy", "reason": "期满", "extend_until": "" }),
+        ),
+        (
+            "decide_disposal",
+            Some(Right::ApproveDisposal),
+            json!({ "id": "nosuch", "approve": false, "note": "不同意" }),
+        ),
+        (
+            "set_legal_hold",
+            Some(Right::SetLegalHold),
+            json!({ "code": "NH-510104-00001", "version": 1, "hold": true, "reason": "诉讼" }),
+        ),
+        (
+            "destruction_register",
+            Some(Right::ViewDisposals),
+            json!({}),
+        ),
+        ("retention_policies", None, json!({})),
+        (
+            "save_retention_policy",
+            Some(Right::ManageSettings),
+            json!({ "group": "other", "years": "3", "reason": "诉讼时效" }),
+        ),
         (
             "answer_feedback",
             Some(Right::HandleFeedback),

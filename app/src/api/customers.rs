@@ -495,11 +495,15 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
                 let store = request.store()?;
                 let code = visible_code(store, &caller, &code)?;
 
-                let customer = store
-                    .customer(&code)
-                    .await
-                    .map_err(ssr::internal)?
-                    .ok_or_else(|| not_found(&code))?;
+                let Some(customer) = store.customer(&code).await.map_err(ssr::internal)? else {
+                    let destroyed = store.destroyed_on(&code).await.map_err(ssr::internal)?;
+                    return Err(match destroyed {
+                        Some(at) => AppError::NotFound(format!(
+                            "档案 {code}：已于 {at} 销毁，销毁证明见“销毁登记”"
+                        )),
+                        None => not_found(&code),
+                    });
+                };
                 request
                     .record(&request.event(
                         AuditAction::ViewFile,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 pub mod customers;
 pub mod feedback;
+pub mod lifecycle;
 pub mod quality;
 pub mod timeline;
 pub mod upkeep;

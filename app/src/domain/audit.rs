@@ -31,10 +31,15 @@ pub enum AuditAction {
     Feedback,
     Report,
     Export,
+    Disposal,
+    LegalHold,
+    Destroy,
+    Backup,
+    Restore,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 28] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -58,6 +63,11 @@ impl AuditAction {
         Self::Feedback,
         Self::Report,
         Self::Export,
+        Self::Disposal,
+        Self::LegalHold,
+        Self::Destroy,
+        Self::Backup,
+        Self::Restore,
     ];
 
     pub fn key(self) -> &'static str {
@@ -85,6 +95,11 @@ impl AuditAction {
             Self::Feedback => "feedback",
             Self::Report => "report",
             Self::Export => "export",
+            Self::Disposal => "disposal",
+            Self::LegalHold => "legal_hold",
+            Self::Destroy => "destroy",
+            Self::Backup => "backup",
+            Self::Restore => "restore",
         }
     }
 
@@ -117,6 +132,11 @@ impl AuditAction {
             Self::Feedback => "意见反馈",
             Self::Report => "查看报表",
             Self::Export => "导出",
+            Self::Disposal => "销毁审核",
+            Self::LegalHold => "法律保全",
+            Self::Destroy => "销毁档案",
+            Self::Backup => "备份",
+            Self::Restore => "恢复备份",
         }
     }
 }

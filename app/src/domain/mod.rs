@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod history;
 pub mod id_document;
 pub mod intake;
+pub mod lifecycle;
 pub mod masking;
 pub mod phone;
 pub mod profile;

@@ -96,6 +96,16 @@ pub enum Right {
     ViewQualityReport,
     /// Read everyone's feedback on the system, mark it handled and answer.
     HandleFeedback,
+    /// Propose destroying a file past retention, or keeping it longer.
+    ProposeDisposal,
+    /// Approve or reject a proposal (never one's own).
+    ApproveDisposal,
+    /// Set or lift a legal hold, which stops review and destruction.
+    SetLegalHold,
+    /// Read the disposal review and the register of destroyed files.
+    ViewDisposals,
+    /// Take, list and restore backups of the whole archive.
+    ManageBackups,
 }
 
 impl Right {
@@ -113,6 +123,11 @@ impl Right {
             Self::KeepTimeline => "记录客户往来",
             Self::ViewQualityReport => "数据质量报告",
             Self::HandleFeedback => "处理意见反馈",
+            Self::ProposeDisposal => "提议销毁或延期",
+            Self::ApproveDisposal => "审批销毁或延期",
+            Self::SetLegalHold => "法律保全（冻结）",
+            Self::ViewDisposals => "查看销毁审核与登记",
+            Self::ManageBackups => "备份与恢复",
         }
     }
 }
@@ -121,7 +136,7 @@ use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 12] = [
+pub const RIGHTS: [(Right, &[Role]); 17] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
@@ -134,6 +149,11 @@ pub const RIGHTS: [(Right, &[Role]); 12] = [
     (Right::KeepTimeline, &[Archivist, Staff, Manager]),
     (Right::ViewQualityReport, &[Archivist, Auditor, Manager]),
     (Right::HandleFeedback, &[Admin, Manager]),
+    (Right::ProposeDisposal, &[Archivist]),
+    (Right::ApproveDisposal, &[Manager]),
+    (Right::SetLegalHold, &[Archivist, Manager]),
+    (Right::ViewDisposals, &[Archivist, Auditor, Manager]),
+    (Right::ManageBackups, &[Admin]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.

@@ -10,6 +10,7 @@ pub mod audit;
 mod customers;
 mod feedback;
 pub mod keyring;
+mod lifecycle;
 mod migrations;
 mod quality;
 mod timeline;
@@ -18,6 +19,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditSigner};
 pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
+pub use lifecycle::ReviewOutcome;
 pub use timeline::EntryOutcome;
 pub use upkeep::{DueFilter, VerificationWrite};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
