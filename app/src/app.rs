@@ -7,10 +7,24 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::SignedInLayout;
 use crate::pages::{
-    account::PasswordPage, audit::AuditPage, cover::CoverPage, customer::CustomerPage,
-    due::DuePage, edit::EditPage, feedback::FeedbackPage, home::HomePage, intake::IntakePage,
-    login::LoginPage, not_found::NotFound, quality::QualityPage, search::SearchPage,
-    settings::SettingsPage, tasks::TasksPage, users::UsersPage, verify::VerifyPage,
+    account::PasswordPage,
+    audit::AuditPage,
+    cover::CoverPage,
+    customer::CustomerPage,
+    disposal::{DisposalPage, RegisterPage},
+    due::DuePage,
+    edit::EditPage,
+    feedback::FeedbackPage,
+    home::HomePage,
+    intake::IntakePage,
+    login::LoginPage,
+    not_found::NotFound,
+    quality::QualityPage,
+    search::SearchPage,
+    settings::SettingsPage,
+    tasks::TasksPage,
+    users::UsersPage,
+    verify::VerifyPage,
 };
 
 /// Brand colour of the app bar, also the browser's theme colour.
@@ -77,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("follow-ups") view=TasksPage />
                     <Route path=path!("quality") view=QualityPage />
                     <Route path=path!("feedback") view=FeedbackPage />
+                    <Route path=path!("disposal") view=DisposalPage />
+                    <Route path=path!("disposal/register") view=RegisterPage />
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/settings") view=SettingsPage />

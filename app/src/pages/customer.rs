@@ -7,11 +7,13 @@ use leptos_router::hooks::use_params_map;
 use crate::api::customers::{
     cooperation_types, customer_history, get_customer, reveal_personal_value,
 };
+use crate::api::lifecycle::{get_lifecycle, set_legal_hold};
 use crate::api::upkeep::{get_verification_state, resume_cooperation};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::timeline::Timeline;
 use crate::domain::history::ChangeEntry;
+use crate::domain::lifecycle::LifecycleState;
 use crate::domain::profile::{CooperationType, CreditRating};
 use crate::domain::quality::{FileFacts, completeness};
 use crate::domain::upkeep::{Dueness, VerificationState};
@@ -26,8 +28,9 @@ pub fn CustomerPage() -> impl IntoView {
         let customer = get_customer(code.clone()).await?;
         let history = customer_history(code.clone()).await?;
         let types = cooperation_types().await?;
-        let state = get_verification_state(code).await?;
-        Ok::<_, AppError>((customer, history, types, state))
+        let state = get_verification_state(code.clone()).await?;
+        let lifecycle = get_lifecycle(code).await?;
+        Ok::<_, AppError>((customer, history, types, state, lifecycle))
     });
 
     view! {
@@ -38,8 +41,8 @@ pub fn CustomerPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match file.await {
-                    Ok((customer, history, types, state)) => {
-                        view! { <CustomerFile customer history types state /> }.into_any()
+                    Ok((customer, history, types, state, lifecycle)) => {
+                        view! { <CustomerFile customer history types state lifecycle /> }.into_any()
                     }
                     Err(error) => {
                         view! {
@@ -140,6 +143,7 @@ fn CustomerFile(
     history: Vec<ChangeEntry>,
     types: Vec<CooperationType>,
     state: VerificationState,
+    lifecycle: LifecycleState,
 ) -> impl IntoView {
     let user = use_context::<CurrentUser>();
     let may_reveal = user
@@ -152,6 +156,7 @@ fn CustomerFile(
     let may_resume = user.as_ref().is_some_and(|u| u.may(Right::VerifyCustomer))
         && customer.status == crate::domain::CustomerStatus::Inactive;
     let version = customer.version;
+    let may_hold = user.as_ref().is_some_and(|u| u.may(Right::SetLegalHold));
     let code = customer.code.clone();
     let d = customer.details;
     let score = completeness(&FileFacts::of(&d));
@@ -335,6 +340,7 @@ fn CustomerFile(
         <Facts title="合作、信用与其他" id="more-title" facts=cooperation_and_more />
         <Timeline code=code.clone() may_keep />
         <Verifications state />
+        <Lifecycle code=code.clone() version state=lifecycle may_hold />
         <History entries=history />
     }
 }
@@ -384,6 +390,112 @@ fn ResumeCooperation(code: String, version: i64) -> impl IntoView {
                     "恢复合作"
                 </button>
             </form>
+        </section>
+    }
+}
+
+/// Retention, legal hold and disposal proposals of the file.
+#[component]
+fn Lifecycle(code: String, version: i64, state: LifecycleState, may_hold: bool) -> impl IntoView {
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let held = state.hold.is_some();
+    let change = Action::new(move |reason: &String| {
+        set_legal_hold(code.clone(), version, !held, reason.clone())
+    });
+    Effect::new(move |_| {
+        if matches!(change.value().get(), Some(Ok(()))) {
+            crate::components::form::reload_at(&crate::pages::current_path());
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some(form) = form_ref.get_untracked() {
+            change.dispatch(crate::components::form::text(&form, "hold_reason"));
+        }
+    };
+    let retention = if state.retention_end.is_empty() {
+        format!("合作结束后保留 {} 年", state.policy_years)
+    } else {
+        format!(
+            "合作于 {} 结束，保留至 {}",
+            state.relationship_ended, state.retention_end
+        )
+    };
+    view! {
+        <section class="card" aria-labelledby="lifecycle-title">
+            <h2 id="lifecycle-title">"保留与销毁"</h2>
+            <p data-testid="retention">{retention}</p>
+            {state
+                .hold
+                .clone()
+                .map(|h| {
+                    view! {
+                        <p class="badge danger" data-testid="hold">
+                            {format!(
+                                "法律保全（冻结）中：{}（{} · {}）",
+                                h.reason,
+                                h.set_by,
+                                h.set_at,
+                            )}
+                        </p>
+                    }
+                })}
+            {(!state.proposals.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="proposals">
+                            {state
+                                .proposals
+                                .iter()
+                                .map(|p| {
+                                    view! {
+                                        <li>
+                                            {format!(
+                                                "{} · {} · {}：{} — {}",
+                                                p.proposed_at,
+                                                p.proposed_by,
+                                                p.kind.label(),
+                                                p.reason,
+                                                p.decision.label(),
+                                            )}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            {move || {
+                change
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            {may_hold
+                .then(|| {
+                    view! {
+                        <form class="inline-form" node_ref=form_ref on:submit=on_submit>
+                            <label for="hold_reason">
+                                {if held {
+                                    "解除冻结的依据"
+                                } else {
+                                    "冻结原因（案号、调查文书等）"
+                                }}
+                            </label>
+                            <input
+                                id="hold_reason"
+                                name="hold_reason"
+                                type="text"
+                                maxlength="300"
+                                required=true
+                            />
+                            <button type="submit" class="button small">
+                                {if held { "解除法律保全" } else { "设置法律保全" }}
+                            </button>
+                        </form>
+                    }
+                })}
         </section>
     }
 }

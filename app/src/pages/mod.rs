@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod cover;
 pub mod customer;
+pub mod disposal;
 pub mod due;
 pub mod edit;
 pub mod feedback;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::customers::{cooperation_types, save_cooperation_type};
+use crate::api::lifecycle::{retention_policies, save_retention_policy};
 use crate::api::upkeep::{get_verification_cycles, save_verification_cycle};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
@@ -128,6 +129,97 @@ pub fn SettingsPage() -> impl IntoView {
             </form>
         </section>
         <Cycles />
+        <Retention />
+    }
+}
+
+/// How long each group's files are kept after the relationship ends, and
+/// why.
+#[component]
+fn Retention() -> impl IntoView {
+    let save = Action::new(|(group, years, reason): &(String, String, String)| {
+        save_retention_policy(group.clone(), years.clone(), reason.clone())
+    });
+    let policies = Resource::new(move || save.version().get(), |_| retention_policies());
+    view! {
+        <section class="card" aria-labelledby="retention-title">
+            <h2 id="retention-title">"资料保留期限"</h2>
+            <p class="form-note">
+                "合作结束（档案停用）后保留多少年；届满的档案进入销毁审核。每项期限须写明依据。"
+            </p>
+            {move || {
+                save.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            <Suspense fallback=|| {
+                view! { <p class="loading">"正在读取…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match policies.await {
+                        Ok(list) => {
+                            view! {
+                                <div class="retention" data-testid="retention-policies">
+                                    {list
+                                        .into_iter()
+                                        .map(|policy| {
+                                            let form_ref = NodeRef::<leptos::html::Form>::new();
+                                            let group = policy.group;
+                                            let years_id = format!("years-{}", group.key());
+                                            let years_for = years_id.clone();
+                                            let reason_id = format!("reason-{}", group.key());
+                                            let reason_for = reason_id.clone();
+                                            let on_submit = move |event: leptos::ev::SubmitEvent| {
+                                                event.prevent_default();
+                                                if let Some(form) = form_ref.get_untracked() {
+                                                    save.dispatch((
+                                                        group.key().to_string(),
+                                                        form_io::text(&form, "years"),
+                                                        form_io::text(&form, "reason"),
+                                                    ));
+                                                }
+                                            };
+                                            view! {
+                                                <form
+                                                    class="inline-form"
+                                                    node_ref=form_ref
+                                                    on:submit=on_submit
+                                                >
+                                                    <h3>{group.label()}</h3>
+                                                    <label for=years_for>"保留年限"</label>
+                                                    <input
+                                                        id=years_id
+                                                        name="years"
+                                                        type="number"
+                                                        min="1"
+                                                        max="50"
+                                                        value=policy.years.to_string()
+                                                    />
+                                                    <label for=reason_for>"依据"</label>
+                                                    <input
+                                                        id=reason_id
+                                                        name="reason"
+                                                        type="text"
+                                                        maxlength="300"
+                                                        value=policy.reason.clone()
+                                                    />
+                                                    <button type="submit" class="button small">
+                                                        "保存"
+                                                    </button>
+                                                </form>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
