@@ -33,10 +33,66 @@ pub enum Command {
     VerifyAudit(AuditCommandArgs),
     /// Sign a checkpoint of the audit trail's head now.
     AuditCheckpoint(AuditCommandArgs),
+    /// Take a backup of the whole archive now (stop the server first, or
+    /// use the administrator's page while it runs); with `--verify NAME`,
+    /// restore that backup into a scratch database and compare instead.
+    Backup(BackupCommandArgs),
+    /// Bring a backup back into an empty database; `--replace` first moves
+    /// the current data folder and keyring aside.
+    Restore(RestoreArgs),
     /// Add made-up farmer files for trying the archive out, opened over
     /// the past months so that some are due for verification. Never on a
     /// real archive.
     SeedDemo(SeedDemoArgs),
+}
+
+/// Where backups are kept and how many.
+#[derive(Clone, Debug, Args)]
+pub struct BackupArgs {
+    /// The folder of the backups: encrypted exports, keyring snapshots,
+    /// manifests and the register of destroyed files. Copy it off the
+    /// machine regularly (see the README).
+    #[arg(long, env = "NONGDANG_BACKUP_FOLDER", default_value = "backups")]
+    pub backup_folder: PathBuf,
+
+    /// How many backups are kept; older ones are deleted.
+    #[arg(long, env = "NONGDANG_BACKUP_KEEP", default_value_t = 14)]
+    pub backup_keep: usize,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct BackupCommandArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub backup: BackupArgs,
+
+    #[command(flatten)]
+    pub audit: AuditArgs,
+
+    /// Check this backup instead of taking one.
+    #[arg(long)]
+    pub verify: Option<String>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub backup: BackupArgs,
+
+    #[command(flatten)]
+    pub audit: AuditArgs,
+
+    /// The backup to restore (its name, e.g. nongdang-20261203-140509-123).
+    pub name: String,
+
+    /// Move the current data folder and keyring aside first.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -214,6 +270,14 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub audit: AuditArgs,
+
+    #[command(flatten)]
+    pub backup: BackupArgs,
+
+    /// Take a backup this often while serving, in hours; 0 turns scheduled
+    /// backups off.
+    #[arg(long, env = "NONGDANG_BACKUP_EVERY_HOURS", default_value_t = 24)]
+    pub backup_every_hours: u64,
 
     /// Address to listen on; defaults to the site address of the build
     /// (127.0.0.1:3000).

@@ -4,6 +4,7 @@ use app::api::caller::AuthSettings;
 use app::app::{App, shell};
 use app::domain::audit::AlertRules;
 use app::error::AppError;
+use app::store::backup::Backups;
 use app::store::{AuditSigner, Store};
 use axum::Router;
 use axum::body::Body;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub auth: AuthSettings,
     pub audit: AuditSigner,
     pub alert_rules: AlertRules,
+    pub backups: Backups,
 }
 
 /// All routes of the app: pages, server functions under `/api`, the service
@@ -37,11 +39,13 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (store, auth) = (state.store.clone(), state.auth.clone());
     let (audit, rules) = (state.audit.clone(), state.alert_rules.clone());
+    let backups = state.backups.clone();
     let app_context = move || {
         provide_context(store.clone());
         provide_context(auth.clone());
         provide_context(audit.clone());
         provide_context(rules.clone());
+        provide_context(backups.clone());
         provide_response_nonce();
     };
     let options = state.leptos_options.clone();

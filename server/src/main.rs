@@ -11,7 +11,8 @@ use app::store::{AuditSigner, Store};
 use clap::Parser;
 use leptos::config::get_configuration;
 use server::config::{
-    AuditArgs, AuditCommandArgs, Cli, Command, DatabaseArgs, SeedDemoArgs, ServeArgs,
+    AuditArgs, AuditCommandArgs, BackupCommandArgs, Cli, Command, DatabaseArgs, RestoreArgs,
+    SeedDemoArgs, ServeArgs,
 };
 use server::http::{AppState, router};
 use server::telemetry;
@@ -30,6 +31,8 @@ async fn main() -> ExitCode {
         Some(Command::VerifyAudit(args)) => verify_audit(args).await,
         Some(Command::AuditCheckpoint(args)) => audit_checkpoint(args).await,
         Some(Command::SeedDemo(args)) => seed_demo(args).await,
+        Some(Command::Backup(args)) => backup(args).await,
+        Some(Command::Restore(args)) => restore(args).await,
         None => serve(cli.serve).await,
     };
     match result {
@@ -61,12 +64,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.audit.alert_rules(),
         ALERT_SCAN,
     ));
+    let backups = store.backups(args.backup.backup_folder.clone(), args.backup.backup_keep);
+    if args.backup_every_hours > 0 {
+        tokio::spawn(backup_every(
+            store.clone(),
+            backups.clone(),
+            std::time::Duration::from_secs(args.backup_every_hours * 3600),
+        ));
+    }
     let app = router(AppState {
         leptos_options,
         store,
         auth,
         audit,
         alert_rules: args.audit.alert_rules(),
+        backups,
     });
     let listener = listen::bind(addr)?;
     match args.tls() {
@@ -136,6 +148,143 @@ async fn scan_alerts_every(
             Err(error) => tracing::error!(error = %error.log_safe(), "alert scan failed"),
         }
     }
+}
+
+/// Takes a backup every `period` while serving (the first one period
+/// after start).
+async fn backup_every(
+    store: Store,
+    backups: app::store::backup::Backups,
+    period: std::time::Duration,
+) {
+    use app::domain::audit::AuditAction;
+    use app::store::AuditEntry;
+
+    let mut ticks = tokio::time::interval(period);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        match backups.create(&store).await {
+            Ok(info) => {
+                tracing::info!(backup.name = %info.name, backup.bytes = info.size_bytes, "scheduled backup taken");
+                let mut event = AuditEntry::command_line(AuditAction::Backup, info.name.as_str());
+                event.username = "(定时备份)".to_string();
+                event.details =
+                    serde_json::json!({ "files": info.files, "bytes": info.size_bytes });
+                if let Err(error) = store.record(&event).await {
+                    tracing::error!(error = %error.log_safe(), "backup not recorded in the audit trail");
+                }
+            }
+            Err(error) => tracing::error!(error = %error, "scheduled backup failed"),
+        }
+    }
+}
+
+/// `nongdang backup`: takes a backup now, or checks one with `--verify`.
+async fn backup(args: BackupCommandArgs) -> anyhow::Result<()> {
+    use app::domain::audit::AuditAction;
+    use app::store::AuditEntry;
+
+    let store = open_store(&args.database).await?;
+    let backups = store.backups(args.backup.backup_folder.clone(), args.backup.backup_keep);
+    if let Some(name) = &args.verify {
+        let signer = audit_signer(&args.audit)?;
+        let check = backups
+            .check(name, store.scheme().clone(), &signer)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        say(&check.summary)?;
+        if !check.matches {
+            anyhow::bail!("backup {name} does not match what it recorded");
+        }
+        return say(&format!("backup {name} restores and matches"));
+    }
+    let info = backups
+        .create(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut event = AuditEntry::command_line(AuditAction::Backup, info.name.as_str());
+    event.details = serde_json::json!({ "files": info.files, "bytes": info.size_bytes });
+    store
+        .record(&event)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
+    say(&format!(
+        "backup {} written to {} ({} bytes, {} files)",
+        info.name,
+        args.backup.backup_folder.display(),
+        info.size_bytes,
+        info.files
+    ))
+}
+
+/// `nongdang restore NAME`: brings a backup back into an empty database
+/// (or, with `--replace`, after moving the current one aside), then checks
+/// the audit trail.
+async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
+    let stamp = app::domain::time_fmt::format_second_cst(app::api::caller::now_ms())
+        .replace(['-', ':'], "")
+        .replace(' ', "-");
+    let keyring = args.database.keyring_path();
+    if let Some(folder) = args.database.local_folder()
+        && folder.exists()
+    {
+        if !args.replace {
+            anyhow::bail!(
+                "the database folder {} exists: restore into an empty place, or pass --replace to move it aside",
+                folder.display()
+            );
+        }
+        let aside = folder.with_extension(format!("replaced-{stamp}"));
+        std::fs::rename(folder, &aside)
+            .with_context(|| format!("moving {} aside", folder.display()))?;
+        say(&format!(
+            "moved the current database to {}",
+            aside.display()
+        ))?;
+    }
+    if keyring.exists() {
+        let aside = keyring.with_extension(format!("replaced-{stamp}"));
+        std::fs::rename(&keyring, &aside)
+            .with_context(|| format!("moving {} aside", keyring.display()))?;
+    }
+    if let Some(folder) = args.database.local_folder()
+        && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let master_key = keys::load_or_create(&args.database.master_key_file)?;
+    let backups = app::store::backup::Backups::new(
+        args.backup.backup_folder.clone(),
+        args.backup.backup_keep,
+        Vault::from_master_key(&master_key),
+    );
+    let store = backups
+        .restore_into(
+            &args.name,
+            &args.database.settings(),
+            ArchiveCodeScheme::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let signer = audit_signer(&args.audit)?;
+    let (head, _) = store
+        .audit_head()
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
+    signer
+        .restart_file_at(head, &stamp)
+        .context("setting the checkpoint file aside")?;
+    let report = signer
+        .verify(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
+    say(&report.summary())?;
+    if !report.is_intact() {
+        anyhow::bail!("the restored audit trail does not verify");
+    }
+    say(&format!("backup {} restored", args.name))
 }
 
 /// `nongdang verify-audit`: prints how far the trail is intact.

@@ -27,8 +27,10 @@ async fn the_server_answers_over_tls_with_the_configured_certificate() {
         secure_cookie: true,
         ..AuthSettings::default()
     };
+    let backups = store.backups(folder.path().join("backups"), 2);
     let app = router(AppState {
         leptos_options: options,
+        backups,
         store,
         auth,
         audit: app::store::AuditSigner::new(&[5; 32], None),

@@ -159,6 +159,13 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
         ),
         ("list_feedback", None, json!({})),
         ("disposal_review", Some(Right::ViewDisposals), json!({})),
+        ("list_backups", Some(Right::ManageBackups), json!({})),
+        ("create_backup", Some(Right::ManageBackups), json!({})),
+        (
+            "check_backup",
+            Some(Right::ManageBackups),
+            json!({ "name": "nongdang-none" }),
+        ),
         (
             "get_lifecycle",
             Some(Right::ViewCustomer),

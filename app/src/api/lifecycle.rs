@@ -197,6 +197,10 @@ pub async fn decide_disposal(id: String, approve: bool, note: String) -> Result<
                     .map_err(AppError::Conflict)?;
 
                 if approve && proposal.kind == ProposalKind::Destroy {
+                    let key_id = store
+                        .key_id_of(&proposal.code)
+                        .await
+                        .map_err(ssr::internal)?;
                     let event = request.event(
                         AuditAction::Destroy,
                         code.to_string(),
@@ -210,7 +214,7 @@ pub async fn decide_disposal(id: String, approve: bool, note: String) -> Result<
                         .await
                         .map_err(ssr::internal)?
                         .map_err(AppError::Conflict)?;
-                    let _ = &certificate;
+                    request.after_destruction(&key_id, &certificate);
                     tracing::info!(customer.code = %code, "customer file destroyed");
                     return Ok(());
                 }

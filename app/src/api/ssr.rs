@@ -28,6 +28,8 @@ pub(crate) struct Request {
     client: String,
     /// User name and role of the signed-in caller, once known.
     who: std::sync::Mutex<Option<(String, String)>>,
+    /// The backup folder, which a destruction must reach too.
+    backups: Option<crate::store::backup::Backups>,
 }
 
 impl Request {
@@ -52,6 +54,33 @@ impl Request {
             store: use_context::<Store>(),
             auth: use_context::<AuthSettings>().unwrap_or_default(),
             response: use_context::<ResponseOptions>(),
+            backups: use_context::<crate::store::backup::Backups>(),
+        }
+    }
+
+    /// The archive's backups.
+    pub(crate) fn backups(&self) -> Result<&crate::store::backup::Backups, AppError> {
+        self.backups.as_ref().ok_or_else(|| {
+            tracing::error!("no backup folder in the request context");
+            AppError::Internal
+        })
+    }
+
+    /// After a destruction: the file's key leaves the keyring snapshots of
+    /// every backup, and the certificate joins the register beside them.
+    /// The destruction itself is done; a failure here is logged for the
+    /// administrator, who must not copy old snapshots back.
+    pub(crate) fn after_destruction(
+        &self,
+        key_id: &str,
+        certificate: &crate::domain::lifecycle::Certificate,
+    ) {
+        let Some(backups) = &self.backups else {
+            tracing::error!("no backup folder: backup keyrings not pruned after a destruction");
+            return;
+        };
+        if let Err(error) = backups.forget(key_id, certificate) {
+            tracing::error!(error = %error, "backup keyrings not pruned after a destruction");
         }
     }
 

@@ -8,6 +8,7 @@ pub mod account;
 pub mod archive_code;
 pub mod area;
 pub mod audit;
+pub mod backup;
 pub mod customer;
 pub mod feedback;
 pub mod history;

@@ -36,6 +36,7 @@ pub enum VaultError {
 pub struct Vault {
     wrapping: Zeroizing<[u8; 32]>,
     index: Zeroizing<[u8; 32]>,
+    backup: Zeroizing<[u8; 32]>,
 }
 
 /// One customer's data key, unwrapped.
@@ -48,6 +49,7 @@ impl Vault {
         Self {
             wrapping: Zeroizing::new(derive(master, b"nongdang/key-wrapping/v1")),
             index: Zeroizing::new(derive(master, b"nongdang/blind-index/v1")),
+            backup: Zeroizing::new(derive(master, b"nongdang/backup/v1")),
         }
     }
 
@@ -71,6 +73,41 @@ impl Vault {
             .try_into()
             .map_err(|_| VaultError::Malformed)?;
         Ok(DataKey(Zeroizing::new(key)))
+    }
+
+    /// Encrypts a backup's contents; `label` (the backup's name and part)
+    /// is bound in, so parts cannot be swapped between backups.
+    pub fn seal_backup(&self, label: &str, plain: &[u8]) -> Vec<u8> {
+        let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(self.backup.as_slice()));
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: label.as_bytes(),
+                },
+            )
+            .expect("AES-GCM encrypts any message of this size");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open_backup(&self, label: &str, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
+        if sealed.len() < NONCE_LEN + 16 {
+            return Err(VaultError::Malformed);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(self.backup.as_slice()))
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: label.as_bytes(),
+                },
+            )
+            .map_err(|_| VaultError::Mismatch)
     }
 
     /// A sealed token that proves, at start-up, that this is the master key

@@ -417,6 +417,40 @@ impl AuditSigner {
         }
     }
 
+    /// The same key, checking only the checkpoints kept in the database:
+    /// for a scratch copy restored from a backup, which the checkpoint
+    /// file (written on since) does not describe.
+    pub fn database_only(&self) -> Self {
+        Self {
+            key: self.key.clone(),
+            file: None,
+        }
+    }
+
+    /// After a restore: the checkpoint file keeps only the checkpoints of
+    /// the restored trail; the whole old file is set aside beside it (for
+    /// the auditor), named with `stamp`.
+    pub fn restart_file_at(&self, head_seq: i64, stamp: &str) -> std::io::Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        if !file.exists() {
+            return Ok(());
+        }
+        let aside = file.with_extension(format!("before-restore-{stamp}.jsonl"));
+        std::fs::copy(file, &aside)?;
+        let kept: Vec<Checkpoint> = read_lines(file)
+            .into_iter()
+            .filter(|c| c.seq <= head_seq)
+            .collect();
+        let mut text = String::new();
+        for checkpoint in kept {
+            text.push_str(&serde_json::to_string(&checkpoint).unwrap_or_default());
+            text.push('\n');
+        }
+        crate::store::atomic_write(file, text.as_bytes())
+    }
+
     /// Signs the head of the trail (unless nothing happened since the last
     /// checkpoint) and keeps the checkpoint; answers it.
     pub async fn checkpoint(&self, store: &Store) -> Result<Option<Checkpoint>, StoreError> {

@@ -467,9 +467,6 @@ impl Store {
             destroyed_at: time_fmt::format_second_cst(crate::api::caller::now_ms()),
             content_hash,
         };
-        let scrub = |kind: &str| {
-            crate::secure::hex(&Sha256::digest(format!("destroyed/{kind}/{}", doomed.code)))
-        };
         let outcome = self
             .audited(
                 &format!(
@@ -478,16 +475,7 @@ impl Store {
                          decided_at = time::now(), decision_note = $note \
                          WHERE decision = 'pending' RETURN VALUE customer);
                      IF $decided = NONE {{ THROW '{STALE}' }};
-                     LET $gone = (UPDATE ONLY $id SET status = 'destroyed', name = '（已销毁）', \
-                         phone_sealed = '', phone_index = $scrub_phone, \
-                         extra_phones_sealed = '', extra_phone_indexes = [], \
-                         id_number_sealed = '', id_number_index = $scrub_id, \
-                         legal_representative = '', contact_person = '', township = '', \
-                         address = '', household_sealed = '', parcels = [], assets = [], \
-                         cooperation = [], credit_rating = 'unrated', credit_reason = '', \
-                         credit_date = '', credit_set_by = '', tags = [], notes = '', \
-                         next_verification = '', key_id = '', version = version + 1, \
-                         updated_at = time::now(), updated_by = $actor \
+                     LET $gone = (UPDATE ONLY $id SET {SCRUB} \
                          WHERE status = 'under_disposal_review' AND hold_reason = '' \
                          RETURN VALUE code);
                      IF $gone = NONE {{ THROW 'not_destroyable' }};
@@ -501,8 +489,8 @@ impl Store {
                         .bind(("note", note.to_string()))
                         .bind(("id", customer_id(&doomed.code)))
                         .bind(("code", doomed.code.clone()))
-                        .bind(("scrub_phone", scrub("phone")))
-                        .bind(("scrub_id", scrub("id_number")))
+                        .bind(("scrub_phone", scrub(&doomed.code, "phone")))
+                        .bind(("scrub_id", scrub(&doomed.code, "id_number")))
                         .bind(("certificate", certificate_row(&certificate)))
                 },
             )
@@ -620,6 +608,69 @@ impl Store {
             .await?
             .take(0)?;
         Ok(at)
+    }
+}
+
+/// What a destruction writes over a file: no personal value stays, only
+/// code, group, region, dates and the paper folder's place. Binds `$actor`,
+/// `$scrub_phone` and `$scrub_id`.
+const SCRUB: &str = "status = 'destroyed', name = '（已销毁）', \
+     phone_sealed = '', phone_index = $scrub_phone, extra_phones_sealed = '', \
+     extra_phone_indexes = [], id_number_sealed = '', id_number_index = $scrub_id, \
+     legal_representative = '', contact_person = '', township = '', address = '', \
+     household_sealed = '', parcels = [], assets = [], cooperation = [], \
+     credit_rating = 'unrated', credit_reason = '', credit_date = '', credit_set_by = '', \
+     tags = [], notes = '', next_verification = '', key_id = '', version = version + 1, \
+     updated_at = time::now(), updated_by = $actor";
+
+/// A value for a unique index that no real value can have.
+fn scrub(code: &str, kind: &str) -> String {
+    crate::secure::hex(&Sha256::digest(format!("destroyed/{kind}/{code}")))
+}
+
+impl Store {
+    /// Destroys again a file that a restored backup brought back: the
+    /// register outside the database names it. Answers whether anything
+    /// was left to destroy.
+    pub async fn reapply_destruction(
+        &self,
+        certificate: &Certificate,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let key_id = self.key_id_of(&certificate.code).await?;
+        let outcome = self
+            .audited(
+                &format!(
+                    "LET $gone = (UPDATE ONLY $id SET {SCRUB} WHERE status != 'destroyed' \
+                         RETURN VALUE code);
+                     IF $gone = NONE {{ THROW 'already_destroyed' }};
+                     IF (SELECT VALUE code FROM ONLY $certificate_id) = NONE {{
+                         CREATE $certificate_id CONTENT $certificate RETURN NONE
+                     }}"
+                ),
+                audit,
+                |q| {
+                    q.bind(("id", customer_id(&certificate.code)))
+                        .bind(("actor", "(恢复备份)"))
+                        .bind(("scrub_phone", scrub(&certificate.code, "phone")))
+                        .bind(("scrub_id", scrub(&certificate.code, "id_number")))
+                        .bind((
+                            "certificate_id",
+                            RecordId::new("destruction_certificate", certificate.code.as_str()),
+                        ))
+                        .bind(("certificate", certificate_row(certificate)))
+                },
+            )
+            .await;
+        match outcome {
+            Ok(_) => {}
+            Err(error) if error.is_thrown("already_destroyed") => return Ok(false),
+            Err(error) => return Err(error),
+        }
+        if !key_id.is_empty() {
+            self.keyring.remove(&[key_id])?;
+        }
+        Ok(true)
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod backup;
 mod customers;
 mod feedback;
 pub mod keyring;
@@ -50,6 +51,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("archive serial for {0} stayed contended after retries")]
     Contention(String),
+    #[error("the database to restore into is not empty")]
+    NotEmpty,
     #[error("a file with this ID number exists already")]
     DuplicateIdentity,
     #[error("the master key does not open this archive: start with the key it was written with")]
@@ -101,6 +104,7 @@ impl StoreError {
             | Self::Keyring(_)
             | Self::Contention(_)
             | Self::DuplicateIdentity
+            | Self::NotEmpty
             | Self::WrongMasterKey
             | Self::Sealed { .. } => self.to_string(),
         }
@@ -140,16 +144,36 @@ impl Store {
         scheme: ArchiveCodeScheme,
         vault: Vault,
     ) -> Result<Self, StoreError> {
-        let db = any::connect(settings.url.as_str()).await?;
-        if let Some((username, password)) = &settings.credentials {
-            db.signin(Root {
-                username: username.clone(),
-                password: password.clone(),
-            })
-            .await?;
-        }
-        db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+        let db = connect(settings).await?;
+        Self::init(db, settings, scheme, vault).await
+    }
 
+    /// Imports a database export into the empty database at `settings`
+    /// (a restore), then opens it like [`Self::open`].
+    pub async fn open_imported(
+        settings: &DbSettings,
+        scheme: ArchiveCodeScheme,
+        vault: Vault,
+        export: &std::path::Path,
+    ) -> Result<Self, StoreError> {
+        let db = connect(settings).await?;
+        let tables: Option<i64> = db
+            .query("RETURN array::len(object::keys((INFO FOR DB).tables))")
+            .await?
+            .take(0)?;
+        if tables.unwrap_or(0) > 0 {
+            return Err(StoreError::NotEmpty);
+        }
+        db.import(export).await?;
+        Self::init(db, settings, scheme, vault).await
+    }
+
+    async fn init(
+        db: Surreal<Any>,
+        settings: &DbSettings,
+        scheme: ArchiveCodeScheme,
+        vault: Vault,
+    ) -> Result<Self, StoreError> {
         let applied = migrations::migrate(&db).await?;
         if !applied.is_empty() {
             tracing::info!(migrations.applied = ?applied, "schema migrated");
@@ -184,6 +208,11 @@ impl Store {
         &self.scheme
     }
 
+    /// The backups of this archive in `folder`, sealed under its master key.
+    pub fn backups(&self, folder: std::path::PathBuf, keep: usize) -> backup::Backups {
+        backup::Backups::new(folder, keep, self.vault.clone())
+    }
+
     /// Versions of the migrations recorded as applied, oldest first.
     /// Runs a script as it is and reports its first error. Only for tests
     /// that break the archive on purpose, and for maintenance by hand.
@@ -195,6 +224,21 @@ impl Store {
     pub async fn applied_migrations(&self) -> Result<Vec<u32>, StoreError> {
         migrations::applied(&self.db).await
     }
+}
+
+/// Connects to the database of `settings` and selects the archive's
+/// namespace and database.
+async fn connect(settings: &DbSettings) -> Result<Surreal<Any>, StoreError> {
+    let db = any::connect(settings.url.as_str()).await?;
+    if let Some((username, password)) = &settings.credentials {
+        db.signin(Root {
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .await?;
+    }
+    db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+    Ok(db)
 }
 
 /// Refuses to open an archive with another master key than the one it was

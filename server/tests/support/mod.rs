@@ -55,8 +55,16 @@ impl TestApp {
     pub async fn with_settings(auth: AuthSettings) -> Self {
         let store = Store::in_memory().await.expect("in-memory store opens");
         let leptos_options = LeptosOptions::builder().output_name("nongdang").build();
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let folder = std::env::temp_dir().join(format!(
+            "nongdang-test-backups-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let backups = store.backups(folder, 3);
         let router = router(AppState {
             leptos_options,
+            backups,
             store: store.clone(),
             auth,
             audit: AuditSigner::new(&[5; 32], None),
