@@ -9,6 +9,7 @@ use crate::components::layout::SignedInLayout;
 use crate::pages::{
     account::PasswordPage,
     audit::AuditPage,
+    backups::BackupsPage,
     cover::CoverPage,
     customer::CustomerPage,
     disposal::{DisposalPage, RegisterPage},
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/settings") view=SettingsPage />
+                    <Route path=path!("admin/backups") view=BackupsPage />
                     <Route path=path!("audit") view=AuditPage />
                 </ParentRoute>
             </Routes>

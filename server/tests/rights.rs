@@ -162,6 +162,11 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
         ("list_backups", Some(Right::ManageBackups), json!({})),
         ("create_backup", Some(Right::ManageBackups), json!({})),
         (
+            "restore_backup",
+            Some(Right::ManageBackups),
+            json!({ "name": "nongdang-none", "confirm": "nongdang-none" }),
+        ),
+        (
             "check_backup",
             Some(Right::ManageBackups),
             json!({ "name": "nongdang-none" }),

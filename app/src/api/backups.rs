@@ -99,6 +99,55 @@ pub async fn check_backup(name: String) -> Result<BackupCheck, AppError> {
         .await
 }
 
+/// Replaces the whole archive with a backup. `confirm` must repeat the
+/// backup's name. Everyone, the caller included, signs in again after.
+#[server(endpoint = "restore_backup", input = Json)]
+pub async fn restore_backup(name: String, confirm: String) -> Result<(), AppError> {
+    use super::ssr;
+    use crate::domain::Right;
+
+    let request = ssr::Request::begin();
+    let signer = use_context::<crate::store::AuditSigner>();
+    request
+        .answer_audited(
+            AuditAction::Restore,
+            &name.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ManageBackups)?;
+                let name = name.trim();
+                if confirm.trim() != name {
+                    return Err(AppError::BadRequest(
+                        "请在确认框中完整输入要恢复的备份名称".to_string(),
+                    ));
+                }
+                let backups = request.backups()?;
+                if !backups.list().map_err(failed)?.iter().any(|b| b.name == name && b.intact) {
+                    return Err(AppError::Conflict(format!(
+                        "备份 {name} 不存在或已损坏，不能恢复"
+                    )));
+                }
+                let store = request.store()?;
+                tracing::warn!(backup.name = %name, "restoring a backup over the running archive");
+                backups.restore_live(name, store).await.map_err(failed)?;
+                if let Some(signer) = signer {
+                    let (head, _) = store.audit_head().await.map_err(ssr::internal)?;
+                    let stamp = crate::domain::time_fmt::format_second_cst(
+                        super::caller::now_ms(),
+                    )
+                    .replace(['-', ':'], "")
+                    .replace(' ', "-");
+                    if let Err(error) = signer.restart_file_at(head, &stamp) {
+                        tracing::error!(error = %error, "checkpoint file not restarted after a restore");
+                    }
+                }
+                Ok(())
+            }
+            .await,
+        )
+        .await
+}
+
 /// A backup failure, logged once and said plainly.
 #[cfg(feature = "ssr")]
 fn failed(error: crate::store::backup::BackupError) -> AppError {

@@ -16,7 +16,7 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 10] = [
+const NAV: [(&str, &str, &str, Option<Right>); 11] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
@@ -31,6 +31,12 @@ const NAV: [(&str, &str, &str, Option<Right>); 10] = [
         "系统设置",
         "设",
         Some(Right::ManageSettings),
+    ),
+    (
+        "/admin/backups",
+        "数据备份",
+        "备",
+        Some(Right::ManageBackups),
     ),
 ];
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod backups;
 pub mod cover;
 pub mod customer;
 pub mod disposal;

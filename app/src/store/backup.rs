@@ -321,6 +321,41 @@ impl Backups {
         Ok(store)
     }
 
+    /// Replaces the contents of the running archive with backup `name` (the
+    /// administrator's page, after a confirmation), then destroys again
+    /// what the register names and records the restore.
+    // Limitation: requests served while the import runs see a partly
+    // restored archive; the page asks to restore outside working hours.
+    pub async fn restore_live(&self, name: &str, store: &Store) -> Result<(), BackupError> {
+        let (plain, keys) = self.open(name)?;
+        std::fs::create_dir_all(&self.folder).map_err(|e| self.io(e))?;
+        let plain_path = self.folder.join(format!(".{name}.import"));
+        atomic_write(&plain_path, &plain).map_err(|e| self.io(e))?;
+        drop(plain);
+        let replaced = store.replace_contents(&plain_path).await;
+        let _ = std::fs::remove_file(&plain_path);
+        replaced?;
+        store.install_keyring(keys)?;
+        self.after_restore(name, store).await
+    }
+
+    async fn after_restore(&self, name: &str, store: &Store) -> Result<(), BackupError> {
+        let mut destroyed_again = 0;
+        for certificate in self.register()? {
+            let mut event = AuditEntry::command_line(AuditAction::Destroy, &certificate.code);
+            event.details =
+                serde_json::json!({ "step": "reapplied_after_restore", "backup": name });
+            if store.reapply_destruction(&certificate, &event).await? {
+                destroyed_again += 1;
+            }
+        }
+        store.forget_unused_keys().await?;
+        let mut event = AuditEntry::command_line(AuditAction::Restore, name);
+        event.details = serde_json::json!({ "destroyed_again": destroyed_again });
+        store.record(&event).await?;
+        Ok(())
+    }
+
     /// Restores backup `name` into a scratch database in memory and
     /// compares it with what the backup recorded; the audit chain of the
     /// copy is verified with the checkpoints it holds.
@@ -395,6 +430,22 @@ impl Store {
             seq,
             hash,
         ))
+    }
+
+    /// Empties the archive's database and imports `export` into it, then
+    /// brings its schema up to date (a backup may be older than the code).
+    pub async fn replace_contents(&self, export: &Path) -> Result<(), StoreError> {
+        self.db
+            .query(format!("REMOVE DATABASE IF EXISTS {}", super::DATABASE))
+            .await?
+            .check()?;
+        self.db
+            .use_ns(super::NAMESPACE)
+            .use_db(super::DATABASE)
+            .await?;
+        self.db.import(export).await?;
+        super::migrations::migrate(&self.db).await?;
+        Ok(())
     }
 
     /// Installs a backup's keyring snapshot (a restore).

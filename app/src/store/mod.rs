@@ -33,8 +33,8 @@ use crate::domain::ArchiveCodeScheme;
 use crate::secure::vault::{Vault, VaultError};
 
 /// Namespace and database inside the SurrealDB instance.
-const NAMESPACE: &str = "nongdang";
-const DATABASE: &str = "archive";
+pub(crate) const NAMESPACE: &str = "nongdang";
+pub(crate) const DATABASE: &str = "archive";
 
 /// What went wrong in the database; for the log, never for the user.
 #[derive(Debug, thiserror::Error)]
