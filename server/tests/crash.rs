@@ -128,7 +128,7 @@ fn nongdang(folder: &Path, port: u16) -> Command {
 /// Starts the server and waits until it answers.
 fn start(folder: &Path) -> (Child, u16) {
     let port = free_port();
-    let child = nongdang(folder, port).spawn().expect("server starts");
+    let mut child = nongdang(folder, port).spawn().expect("server starts");
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if call(port, "session_user", &json!({}), None).is_ok_and(|a| a.status == 200) {
@@ -136,6 +136,8 @@ fn start(folder: &Path) -> (Child, u16) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not come up");
 }
 
