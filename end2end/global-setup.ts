@@ -3,7 +3,16 @@
 // create-admin` opens an archivist's and an auditor's account, whose owners
 // replace the initial passwords. Their sessions are saved for the tests.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ARCHIVIST, AUDITOR, AUDITOR_STATE, CLERK_STATE, baseURL } from "./tests/accounts";
+import {
+  ADMIN_STATE,
+  ARCHIVIST,
+  AUDITOR,
+  AUDITOR_STATE,
+  CLERK_STATE,
+  MANAGER,
+  MANAGER_STATE,
+  baseURL,
+} from "./tests/accounts";
 
 async function waitForServer(): Promise<void> {
   const deadline = Date.now() + 180_000;
@@ -42,12 +51,13 @@ async function prepare(
   account: { username: string; displayName: string; initialPassword: string; password: string },
   role: string,
   stateFile: string,
+  regions = "",
 ): Promise<void> {
   const form = {
     username: account.username,
     display_name: account.displayName,
     role,
-    regions: "",
+    regions,
     password: account.initialPassword,
     disabled: false,
   };
@@ -58,7 +68,11 @@ async function prepare(
   const changed = await call("change_password", { current: account.initialPassword, new: account.password }, first);
   if (!changed.ok) throw new Error(`changing the password failed: ${await changed.text()}`);
 
-  const session = await signIn(account.username, account.password);
+  saveState(await signIn(account.username, account.password), stateFile);
+}
+
+/** Saves a session cookie as a browser state the tests can load. */
+function saveState(session: string, stateFile: string): void {
   const [name, value] = session.split("=");
   const host = new URL(baseURL).hostname;
   mkdirSync(".state", { recursive: true });
@@ -78,4 +92,6 @@ export default async function globalSetup(): Promise<void> {
   const admin = await signIn(process.env.NONGDANG_E2E_ADMIN ?? "", process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? "");
   await prepare(admin, ARCHIVIST, "archivist", CLERK_STATE);
   await prepare(admin, AUDITOR, "auditor", AUDITOR_STATE);
+  await prepare(admin, MANAGER, "manager", MANAGER_STATE, "510000");
+  saveState(await signIn(process.env.NONGDANG_E2E_ADMIN ?? "", process.env.NONGDANG_E2E_ADMIN_PASSWORD ?? ""), ADMIN_STATE);
 }

@@ -22,3 +22,16 @@ export const AUDITOR = {
 };
 
 export const AUDITOR_STATE = ".state/auditor.json";
+
+/** A manager of Sichuan, who approves disposals (created in global-setup). */
+export const MANAGER = {
+  username: "e2e.manager",
+  displayName: "测试负责人",
+  initialPassword: "Initial-pass-2026",
+  password: "Manager-desk-2026",
+};
+
+export const MANAGER_STATE = ".state/manager.json";
+
+/** The administrator made by `nongdang create-admin`, signed in. */
+export const ADMIN_STATE = ".state/admin.json";

@@ -349,7 +349,26 @@ async fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
             .create_customer(&file, "(演示数据)", &opened.to_string(), &event)
             .await
         {
-            Ok(_) => added += 1,
+            Ok(code) => {
+                added += 1;
+                // Every eighth relationship ended long ago, past the
+                // farmers' ten years of retention.
+                if serial % 8 == 7 {
+                    let ended = today - time::Duration::days(365 * 11 + i64::from(serial));
+                    let mut event = AuditEntry::command_line(AuditAction::EditFile, code.as_str());
+                    event.details = serde_json::json!({ "demo": true, "fields": ["status"] });
+                    store
+                        .set_relationship(
+                            &code,
+                            1,
+                            false,
+                            ("(演示数据)", "演示数据：合作已结束", &ended.to_string()),
+                            &event,
+                        )
+                        .await
+                        .map_err(|e| anyhow::anyhow!(e.log_safe()))?;
+                }
+            }
             // The same seed run twice: the ID numbers are taken already.
             Err(app::store::StoreError::DuplicateIdentity) => continue,
             Err(error) => anyhow::bail!(error.log_safe()),

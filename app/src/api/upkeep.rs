@@ -386,7 +386,7 @@ pub async fn resume_cooperation(
                     serde_json::json!({ "version": version + 1, "fields": ["status"], "reason_given": true }),
                 );
                 let resumed = store
-                    .resume_cooperation(&code, version, (caller.username(), reason, &today), &event)
+                    .set_relationship(&code, version, true, (caller.username(), reason, &today), &event)
                     .await
                     .map_err(ssr::internal)?;
                 if !resumed {

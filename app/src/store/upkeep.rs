@@ -336,45 +336,57 @@ impl Store {
         })
     }
 
-    /// Brings an inactive file back into the cycle, due at once, as a new
-    /// version with its history entry. `Ok(false)` when the file moved on
-    /// since `expected_version` or is not inactive.
-    pub async fn resume_cooperation(
+    /// Brings an inactive file back into the cycle, due on `day`, or (with
+    /// `active` false) ends the relationship on `day`, taking the file out
+    /// of the cycle; either as a new version with its history entry.
+    /// `Ok(false)` when the file moved on since `expected_version` or is not
+    /// in the opposite state.
+    pub async fn set_relationship(
         &self,
         code: &ArchiveCode,
         expected_version: i64,
-        (actor, reason, due): (&str, &str, &str),
+        active: bool,
+        (actor, reason, day): (&str, &str, &str),
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        use crate::domain::CustomerStatus;
+        use crate::domain::CustomerStatus::{Active, Inactive};
         use crate::domain::history::FieldChange;
 
         let Some(key) = self.file_key(code).await? else {
             return Ok(false);
         };
+        let (from, to) = if active {
+            (Inactive, Active)
+        } else {
+            (Active, Inactive)
+        };
         let version = expected_version + 1;
         let changes = serde_json::to_string(&[FieldChange {
             field: "status".to_string(),
             label: "档案状态".to_string(),
-            before: CustomerStatus::Inactive.label().to_string(),
-            after: CustomerStatus::Active.label().to_string(),
+            before: from.label().to_string(),
+            after: to.label().to_string(),
         }])
         .unwrap_or_default();
         let sealed = key.seal(code.as_str(), &format!("change/{version}"), &changes);
+        let (next, ended) = if active { (day, "") } else { ("", day) };
         let outcome = self
             .audited(
-                "LET $resumed = (UPDATE ONLY $id SET status = 'active', relationship_ended = '', \
-                     next_verification = $due, version = $version, updated_at = time::now(), \
-                     updated_by = $actor WHERE version = $expected AND status = 'inactive' \
+                "LET $changed = (UPDATE ONLY $id SET status = $to, relationship_ended = $ended, \
+                     next_verification = $next, version = $version, updated_at = time::now(), \
+                     updated_by = $actor WHERE version = $expected AND status = $from \
                      RETURN VALUE version);
-                 IF $resumed = NONE { THROW 'stale_version' };
+                 IF $changed = NONE { THROW 'stale_version' };
                  CREATE customer_change SET customer = $code, version = $version, by = $actor, \
                      fields = ['status'], reason = $reason, changes_sealed = $changes RETURN NONE",
                 audit,
                 |q| {
                     q.bind(("id", RecordId::new("customer", code.as_str())))
                         .bind(("code", code.to_string()))
-                        .bind(("due", due.to_string()))
+                        .bind(("from", from.key()))
+                        .bind(("to", to.key()))
+                        .bind(("next", next.to_string()))
+                        .bind(("ended", ended.to_string()))
                         .bind(("version", version))
                         .bind(("expected", expected_version))
                         .bind(("actor", actor.to_string()))
