@@ -54,6 +54,9 @@ e2e:
 	export NONGDANG_DATABASE_URL="surrealkv://$(E2E_DATA)/archive.db"; \
 	export NONGDANG_MASTER_KEY_FILE="$(E2E_DATA)/master.key"; \
 	export NONGDANG_KEYRING_FILE="$(E2E_DATA)/keyring"; \
+	export NONGDANG_BACKUP_FOLDER="$(E2E_DATA)/backups"; \
+	export NONGDANG_AUDIT_KEY_FILE="$(E2E_DATA)/audit-signing.key"; \
+	export NONGDANG_AUDIT_CHECKPOINTS="$(E2E_DATA)/checkpoints.jsonl"; \
 	export NONGDANG_E2E_ADMIN=e2e.admin; \
 	export NONGDANG_E2E_ADMIN_PASSWORD="E2e-$$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; \
 	printf '%s\n' "$$NONGDANG_E2E_ADMIN_PASSWORD" \
