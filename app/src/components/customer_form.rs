@@ -221,11 +221,7 @@ pub fn CustomerFields(
             })
         }
     };
-    let chosen = initial.cooperation.clone();
-    let offered: Vec<CooperationType> = cooperation
-        .into_iter()
-        .filter(|c| c.active || chosen.contains(&c.key))
-        .collect();
+    let offered = offered_cooperation(cooperation, &initial.cooperation);
     let phones_full = move || rows.phones.with(Vec::len) >= MAX_EXTRA_PHONES;
     // The townships of the county typed so far; none before it is complete.
     let county = Memo::new(move |_| typed.with(|t| t.region.trim().to_string()));
@@ -566,74 +562,17 @@ pub fn CustomerFields(
         </fieldset>
         <fieldset>
             <legend>"合作与信用"</legend>
-            <div
-                class="form-field"
-                class:has-error=move || error_for(Field::Cooperation).with(Option::is_some)
-            >
-                <span class="label">"合作意向"</span>
-                <div class="control checks">
-                    {offered
-                        .into_iter()
-                        .map(|c| {
-                            let id = format!("cooperation-{}", c.key);
-                            let label_for = id.clone();
-                            view! {
-                                <label class="check" for=label_for>
-                                    <input
-                                        id=id
-                                        type="checkbox"
-                                        name="cooperation"
-                                        value=c.key.clone()
-                                        checked=chosen.contains(&c.key)
-                                    />
-                                    {c.label}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                    <p class="field-message">
-                        {move || {
-                            error_for(Field::Cooperation)
-                                .get()
-                                .map(|m| view! { <span class="field-error">{m}</span> })
-                        }}
-                    </p>
-                </div>
-            </div>
-            <FormField
-                label="信用等级"
-                name="credit_rating"
-                error=error_for(Field::CreditRating)
-            >
-                <select id="credit_rating" name="credit_rating">
-                    {CreditRating::ALL
-                        .iter()
-                        .map(|r| {
-                            let key = if *r == CreditRating::Unrated { "" } else { r.key() };
-                            view! {
-                                <option value=key selected=key == initial.credit_rating>
-                                    {r.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </FormField>
-            <FormField
-                label="评定依据"
-                name="credit_reason"
-                hint="评定 A–D 级时必填，如“三年按时结清货款”"
-                error=error_for(Field::CreditReason)
-            >
-                <input
-                    id="credit_reason"
-                    name="credit_reason"
-                    type="text"
-                    maxlength="200"
-                    autocomplete="off"
-                    value=initial.credit_reason.clone()
-                />
-            </FormField>
+            <CooperationChecks
+                offered
+                chosen=initial.cooperation.clone()
+                error=error_for(Field::Cooperation)
+            />
+            <CreditFields
+                rating=initial.credit_rating.clone()
+                reason=initial.credit_reason.clone()
+                rating_error=error_for(Field::CreditRating)
+                reason_error=error_for(Field::CreditReason)
+            />
         </fieldset>
         <fieldset>
             <legend>"标签、备注与纸质档案"</legend>
@@ -971,5 +910,94 @@ fn AssetRow(
                 on_remove=move || list.update(|r| r.retain(|(k, _)| *k != key))
             />
         </div>
+    }
+}
+
+/// The cooperation intentions a form offers: those in use, and retired
+/// ones the file already has.
+pub fn offered_cooperation(all: Vec<CooperationType>, chosen: &[String]) -> Vec<CooperationType> {
+    all.into_iter()
+        .filter(|c| c.active || chosen.contains(&c.key))
+        .collect()
+}
+
+/// The checkboxes of the cooperation intentions, `chosen` ticked.
+#[component]
+pub fn CooperationChecks(
+    offered: Vec<CooperationType>,
+    chosen: Vec<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="form-field" class:has-error=move || error.with(Option::is_some)>
+            <span class="label">"合作意向"</span>
+            <div class="control checks">
+                {offered
+                    .into_iter()
+                    .map(|c| {
+                        let id = format!("cooperation-{}", c.key);
+                        let label_for = id.clone();
+                        view! {
+                            <label class="check" for=label_for>
+                                <input
+                                    id=id
+                                    type="checkbox"
+                                    name="cooperation"
+                                    value=c.key.clone()
+                                    checked=chosen.contains(&c.key)
+                                />
+                                {c.label}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <p class="field-message">
+                    {move || error.get().map(|m| view! { <span class="field-error">{m}</span> })}
+                </p>
+            </div>
+        </div>
+    }
+}
+
+/// The credit rating and the basis of it.
+#[component]
+pub fn CreditFields(
+    /// The rating's key as the form holds it (empty: unrated).
+    rating: String,
+    reason: String,
+    rating_error: Signal<Option<String>>,
+    reason_error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <FormField label="信用等级" name="credit_rating" error=rating_error>
+            <select id="credit_rating" name="credit_rating">
+                {CreditRating::ALL
+                    .iter()
+                    .map(|r| {
+                        let key = if *r == CreditRating::Unrated { "" } else { r.key() };
+                        view! {
+                            <option value=key selected=key == rating>
+                                {r.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </FormField>
+        <FormField
+            label="评定依据"
+            name="credit_reason"
+            hint="评定 A–D 级时必填，如“三年按时结清货款”"
+            error=reason_error
+        >
+            <input
+                id="credit_reason"
+                name="credit_reason"
+                type="text"
+                maxlength="200"
+                autocomplete="off"
+                value=reason
+            />
+        </FormField>
     }
 }

@@ -3,6 +3,7 @@
 pub mod banner;
 pub mod breadcrumbs;
 pub mod customer_form;
+pub mod facts;
 pub mod field;
 pub mod form;
 pub mod layout;

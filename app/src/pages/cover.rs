@@ -5,6 +5,8 @@
 //! that whoever holds the folder finds its file in one scan.
 
 use leptos::prelude::*;
+
+use crate::components::facts::shown;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -98,15 +100,10 @@ fn Sheet(sheet: Cover) -> impl IntoView {
                         {facts
                             .into_iter()
                             .map(|(label, value)| {
-                                let value = if value.trim().is_empty() {
-                                    "—".to_string()
-                                } else {
-                                    value
-                                };
                                 view! {
                                     <tr>
                                         <th scope="row">{label}</th>
-                                        <td>{value}</td>
+                                        <td>{shown(value)}</td>
                                     </tr>
                                 }
                             })

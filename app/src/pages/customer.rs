@@ -11,6 +11,7 @@ use crate::api::lifecycle::{get_lifecycle, set_legal_hold};
 use crate::api::upkeep::{get_verification_state, resume_cooperation};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::facts::{FactItems, Facts};
 use crate::components::timeline::Timeline;
 use crate::domain::history::ChangeEntry;
 use crate::domain::lifecycle::LifecycleState;
@@ -57,34 +58,6 @@ pub fn CustomerPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A card of label–value pairs; empty values show as a dash.
-#[component]
-fn Facts(
-    title: &'static str,
-    id: &'static str,
-    facts: Vec<(&'static str, String)>,
-) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby=id>
-            <h2 id=id>{title}</h2>
-            <dl class="facts">
-                {facts
-                    .into_iter()
-                    .map(|(label, value)| {
-                        let value = if value.trim().is_empty() { "—".to_string() } else { value };
-                        view! {
-                            <div class="fact">
-                                <dt>{label}</dt>
-                                <dd>{value}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </dl>
-        </section>
     }
 }
 
@@ -299,19 +272,7 @@ fn CustomerFile(
                     .map(|(field, masked)| {
                         view! { <SensitiveFact code=code.clone() field masked may_reveal /> }
                     })
-                    .collect_view()}
-                {basics
-                    .into_iter()
-                    .map(|(label, value)| {
-                        let value = if value.trim().is_empty() { "—".to_string() } else { value };
-                        view! {
-                            <div class="fact">
-                                <dt>{label}</dt>
-                                <dd>{value}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
+                    .collect_view()} <FactItems facts=basics />
             </dl>
         </section>
         {(!d.is_organisation())

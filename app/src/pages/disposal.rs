@@ -10,6 +10,7 @@ use crate::api::lifecycle::{
 };
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::facts::Facts;
 use crate::components::form as form_io;
 use crate::domain::lifecycle::{Certificate, DisposalCandidate, ProposalKind};
 use crate::domain::{CurrentUser, Right};
@@ -311,22 +312,12 @@ fn CertificateCard(certificate: Certificate) -> impl IntoView {
         ("内容摘要值", c.content_hash),
     ];
     view! {
-        <section class="card certificate" data-testid="certificate">
-            <h2>{format!("销毁证明 · {}", c.code)}</h2>
-            <dl class="facts">
-                {facts
-                    .into_iter()
-                    .map(|(label, value)| {
-                        let value = if value.trim().is_empty() { "—".to_string() } else { value };
-                        view! {
-                            <div class="fact">
-                                <dt>{label}</dt>
-                                <dd>{value}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </dl>
-        </section>
+        <div class="certificate" data-testid="certificate">
+            <Facts
+                title=format!("销毁证明 · {}", c.code)
+                id=format!("certificate-{}", c.code)
+                facts=facts.to_vec()
+            />
+        </div>
     }
 }

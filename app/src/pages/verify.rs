@@ -10,9 +10,11 @@ use crate::api::customers::{cooperation_types, get_customer};
 use crate::api::upkeep::{VerificationInput, get_verification_state, verify_customer};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::customer_form::{CooperationChecks, CreditFields, offered_cooperation};
+use crate::components::facts::Facts;
 use crate::components::field::{FormField, error_of};
 use crate::components::form::{self as form_io, focus_first_error};
-use crate::domain::profile::{CooperationType, CreditRating};
+use crate::domain::profile::CooperationType;
 use crate::domain::time_fmt::today_cst;
 use crate::domain::upkeep::{VerificationOutcome, VerificationState};
 use crate::domain::{Customer, Field, FieldError};
@@ -180,11 +182,7 @@ fn VerifyForm(
         .map(type_label)
         .collect::<Vec<_>>()
         .join("、");
-    let offered: Vec<CooperationType> = types
-        .iter()
-        .filter(|t| t.active || details.cooperation.contains(&t.key))
-        .cloned()
-        .collect();
+    let offered = offered_cooperation(types.clone(), &details.cooperation);
     let facts = [
         ("电话", details.phone.clone()),
         ("详细地址", details.address.clone()),
@@ -210,23 +208,7 @@ fn VerifyForm(
             "档案编号 " <strong>{code.clone()}</strong> " · " {details.group.label()} " · "
             {customer.region_name.clone()}
         </p>
-        <section class="card" aria-labelledby="now-title">
-            <h2 id="now-title">"当前档案内容"</h2>
-            <dl class="facts">
-                {facts
-                    .into_iter()
-                    .map(|(label, value)| {
-                        let value = if value.trim().is_empty() { "—".to_string() } else { value };
-                        view! {
-                            <div class="fact">
-                                <dt>{label}</dt>
-                                <dd>{value}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </dl>
-        </section>
+        <Facts title="当前档案内容" id="now-title" facts=facts.to_vec() />
         {banner}
         <form class="verify-form" node_ref=form_ref novalidate=true on:submit=on_submit>
             <fieldset>
@@ -296,76 +278,17 @@ fn VerifyForm(
                         value=initial.land_area.clone()
                     />
                 </FormField>
-                <div
-                    class="form-field"
-                    class:has-error=move || {
-                        error_of(errors, Field::Cooperation).with(Option::is_some)
-                    }
-                >
-                    <span class="label">"合作意向"</span>
-                    <div class="control checks">
-                        {offered
-                            .into_iter()
-                            .map(|c| {
-                                let id = format!("cooperation-{}", c.key);
-                                let label_for = id.clone();
-                                view! {
-                                    <label class="check" for=label_for>
-                                        <input
-                                            id=id
-                                            type="checkbox"
-                                            name="cooperation"
-                                            value=c.key.clone()
-                                            checked=details.cooperation.contains(&c.key)
-                                        />
-                                        {c.label}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                        <p class="field-message">
-                            {move || {
-                                error_of(errors, Field::Cooperation)
-                                    .get()
-                                    .map(|m| view! { <span class="field-error">{m}</span> })
-                            }}
-                        </p>
-                    </div>
-                </div>
-                <FormField
-                    label="信用等级"
-                    name="credit_rating"
-                    error=error_of(errors, Field::CreditRating)
-                >
-                    <select id="credit_rating" name="credit_rating">
-                        {CreditRating::ALL
-                            .iter()
-                            .map(|r| {
-                                let key = if *r == CreditRating::Unrated { "" } else { r.key() };
-                                view! {
-                                    <option value=key selected=key == initial.credit_rating>
-                                        {r.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </FormField>
-                <FormField
-                    label="评定依据"
-                    name="credit_reason"
-                    hint="评定 A–D 级时必填"
-                    error=error_of(errors, Field::CreditReason)
-                >
-                    <input
-                        id="credit_reason"
-                        name="credit_reason"
-                        type="text"
-                        maxlength="200"
-                        autocomplete="off"
-                        value=initial.credit_reason.clone()
-                    />
-                </FormField>
+                <CooperationChecks
+                    offered
+                    chosen=details.cooperation.clone()
+                    error=error_of(errors, Field::Cooperation)
+                />
+                <CreditFields
+                    rating=initial.credit_rating.clone()
+                    reason=initial.credit_reason.clone()
+                    rating_error=error_of(errors, Field::CreditRating)
+                    reason_error=error_of(errors, Field::CreditReason)
+                />
                 <label class="check" for="ended">
                     <input id="ended" name="ended" type="checkbox" />
                     "客户已不再与合作社合作（档案转为停用，不再列入核对）"

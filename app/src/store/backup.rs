@@ -296,28 +296,8 @@ impl Backups {
         settings: &DbSettings,
         scheme: ArchiveCodeScheme,
     ) -> Result<Store, BackupError> {
-        let (plain, keys) = self.open(name)?;
-        std::fs::create_dir_all(&self.folder).map_err(|e| self.io(e))?;
-        let plain_path = self.folder.join(format!(".{name}.import"));
-        atomic_write(&plain_path, &plain).map_err(|e| self.io(e))?;
-        drop(plain);
-        let opened = Store::open_imported(settings, scheme, self.vault.clone(), &plain_path).await;
-        let _ = std::fs::remove_file(&plain_path);
-        let store = opened?;
-        store.install_keyring(keys)?;
-        let mut destroyed_again = 0;
-        for certificate in self.register()? {
-            let mut event = AuditEntry::command_line(AuditAction::Destroy, &certificate.code);
-            event.details =
-                serde_json::json!({ "step": "reapplied_after_restore", "backup": name });
-            if store.reapply_destruction(&certificate, &event).await? {
-                destroyed_again += 1;
-            }
-        }
-        store.forget_unused_keys().await?;
-        let mut event = AuditEntry::command_line(AuditAction::Restore, name);
-        event.details = serde_json::json!({ "destroyed_again": destroyed_again });
-        store.record(&event).await?;
+        let store = self.import(name, settings, scheme).await?;
+        self.after_restore(name, &store).await?;
         Ok(store)
     }
 
@@ -328,15 +308,40 @@ impl Backups {
     // restored archive; the page asks to restore outside working hours.
     pub async fn restore_live(&self, name: &str, store: &Store) -> Result<(), BackupError> {
         let (plain, keys) = self.open(name)?;
-        std::fs::create_dir_all(&self.folder).map_err(|e| self.io(e))?;
-        let plain_path = self.folder.join(format!(".{name}.import"));
-        atomic_write(&plain_path, &plain).map_err(|e| self.io(e))?;
+        let plain_path = self.plain_file(name, &plain)?;
         drop(plain);
         let replaced = store.replace_contents(&plain_path).await;
         let _ = std::fs::remove_file(&plain_path);
         replaced?;
         store.install_keyring(keys)?;
         self.after_restore(name, store).await
+    }
+
+    /// The export of a backup written out for the engine to import; the
+    /// caller removes it as soon as the import is done.
+    fn plain_file(&self, name: &str, plain: &[u8]) -> Result<PathBuf, BackupError> {
+        std::fs::create_dir_all(&self.folder).map_err(|e| self.io(e))?;
+        let path = self.folder.join(format!(".{name}.import"));
+        atomic_write(&path, plain).map_err(|e| self.io(e))?;
+        Ok(path)
+    }
+
+    /// Backup `name` imported into the empty database of `settings`, its
+    /// keyring snapshot installed.
+    async fn import(
+        &self,
+        name: &str,
+        settings: &DbSettings,
+        scheme: ArchiveCodeScheme,
+    ) -> Result<Store, BackupError> {
+        let (plain, keys) = self.open(name)?;
+        let plain_path = self.plain_file(name, &plain)?;
+        drop(plain);
+        let opened = Store::open_imported(settings, scheme, self.vault.clone(), &plain_path).await;
+        let _ = std::fs::remove_file(&plain_path);
+        let store = opened?;
+        store.install_keyring(keys)?;
+        Ok(store)
     }
 
     async fn after_restore(&self, name: &str, store: &Store) -> Result<(), BackupError> {
@@ -370,19 +375,12 @@ impl Backups {
             .into_iter()
             .find(|m| m.name == name)
             .ok_or_else(|| BackupError::Missing(name.to_string()))?;
-        let (plain, keys) = self.open(name)?;
-        let plain_path = self.folder.join(format!(".{name}.check"));
-        atomic_write(&plain_path, &plain).map_err(|e| self.io(e))?;
-        drop(plain);
         let scratch = DbSettings {
             url: "mem://".to_string(),
             credentials: None,
             keyring: None,
         };
-        let opened = Store::open_imported(&scratch, scheme, self.vault.clone(), &plain_path).await;
-        let _ = std::fs::remove_file(&plain_path);
-        let copy = opened?;
-        copy.install_keyring(keys)?;
+        let copy = self.import(name, &scratch, scheme).await?;
         let (files, audit_seq, audit_hash) = copy.backup_facts().await?;
         let report = signer.database_only().verify(&copy).await?;
         let matches = files == manifest.files
