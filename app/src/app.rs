@@ -21,6 +21,7 @@ use crate::pages::{
     login::LoginPage,
     not_found::NotFound,
     quality::QualityPage,
+    requests::{CopyPage, RequestsPage},
     search::SearchPage,
     settings::SettingsPage,
     tasks::TasksPage,
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("quality") view=QualityPage />
                     <Route path=path!("feedback") view=FeedbackPage />
                     <Route path=path!("disposal") view=DisposalPage />
+                    <Route path=path!("requests") view=RequestsPage />
+                    <Route path=path!("customers/:code/copy") view=CopyPage />
                     <Route path=path!("disposal/register") view=RegisterPage />
                     <Route path=path!("account/password") view=PasswordPage />
                     <Route path=path!("admin/users") view=UsersPage />

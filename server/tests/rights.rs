@@ -159,6 +159,45 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
         ),
         ("list_feedback", None, json!({})),
         ("disposal_review", Some(Right::ViewDisposals), json!({})),
+        (
+            "register_person_request",
+            Some(Right::HandleRequests),
+            json!({ "form": {
+                "code": "NH-510104-00001", "kind": "access", "requester": "本人",
+                "channel": "in_person", "received_on": "2026-12-01", "identity_check": "身份证",
+            }}),
+        ),
+        (
+            "list_person_requests",
+            Some(Right::HandleRequests),
+            json!({}),
+        ),
+        (
+            "answer_person_request",
+            Some(Right::HandleRequests),
+            json!({ "id": "0000", "refused": false, "answer": "已答复" }),
+        ),
+        (
+            "copy_for_person",
+            Some(Right::HandleRequests),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "copy_for_person_file",
+            Some(Right::HandleRequests),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        ("request_due_days", None, json!({})),
+        (
+            "save_request_due_days",
+            Some(Right::ManageSettings),
+            json!({ "days": "15" }),
+        ),
+        (
+            "count_overdue_requests",
+            Some(Right::HandleRequests),
+            json!({}),
+        ),
         ("list_backups", Some(Right::ManageBackups), json!({})),
         ("create_backup", Some(Right::ManageBackups), json!({})),
         (

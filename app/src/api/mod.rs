@@ -9,6 +9,7 @@ pub mod customers;
 pub mod feedback;
 pub mod lifecycle;
 pub mod quality;
+pub mod requests;
 pub mod timeline;
 pub mod upkeep;
 pub mod users;

@@ -36,10 +36,11 @@ pub enum AuditAction {
     Destroy,
     Backup,
     Restore,
+    PersonRequest,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -68,6 +69,7 @@ impl AuditAction {
         Self::Destroy,
         Self::Backup,
         Self::Restore,
+        Self::PersonRequest,
     ];
 
     pub fn key(self) -> &'static str {
@@ -100,6 +102,7 @@ impl AuditAction {
             Self::Destroy => "destroy",
             Self::Backup => "backup",
             Self::Restore => "restore",
+            Self::PersonRequest => "person_request",
         }
     }
 
@@ -137,6 +140,7 @@ impl AuditAction {
             Self::Destroy => "销毁档案",
             Self::Backup => "备份",
             Self::Restore => "恢复备份",
+            Self::PersonRequest => "个人信息请求",
         }
     }
 }

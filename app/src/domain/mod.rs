@@ -20,6 +20,7 @@ pub mod phone;
 pub mod profile;
 pub mod quality;
 pub mod region;
+pub mod requests;
 pub mod rights;
 pub mod time_fmt;
 pub mod timeline;

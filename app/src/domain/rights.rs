@@ -106,6 +106,9 @@ pub enum Right {
     ViewDisposals,
     /// Take, list and restore backups of the whole archive.
     ManageBackups,
+    /// Register and answer the requests of the people in the files, and
+    /// produce the copy of what is held about them.
+    HandleRequests,
 }
 
 impl Right {
@@ -128,6 +131,7 @@ impl Right {
             Self::SetLegalHold => "法律保全（冻结）",
             Self::ViewDisposals => "查看销毁审核与登记",
             Self::ManageBackups => "备份与恢复",
+            Self::HandleRequests => "个人信息请求",
         }
     }
 }
@@ -136,7 +140,7 @@ use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 17] = [
+pub const RIGHTS: [(Right, &[Role]); 18] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
@@ -154,6 +158,7 @@ pub const RIGHTS: [(Right, &[Role]); 17] = [
     (Right::SetLegalHold, &[Archivist, Manager]),
     (Right::ViewDisposals, &[Archivist, Auditor, Manager]),
     (Right::ManageBackups, &[Admin]),
+    (Right::HandleRequests, &[Archivist, Manager]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.

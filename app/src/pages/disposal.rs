@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::lifecycle::{
     decide_disposal, destruction_register, disposal_review, propose_disposal,
 };
+use crate::api::requests::list_person_requests;
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::facts::Facts;
@@ -66,6 +67,9 @@ pub fn DisposalPage() -> impl IntoView {
         <p>
             <a href="/disposal/register">"查看销毁登记"</a>
         </p>
+        {use_context::<CurrentUser>()
+            .is_some_and(|u| u.may(Right::HandleRequests))
+            .then(|| view! { <DeletionRequests /> })}
         {failure}
         <Transition fallback=|| {
             view! { <p class="loading">"正在读取…"</p> }
@@ -243,6 +247,59 @@ fn Candidate(
                     }
                 })}
         </li>
+    }
+}
+
+/// Open requests of people to have their data deleted: each is weighed in
+/// this review (the retention may be the reason to keep the file, which
+/// the answer then says).
+#[component]
+fn DeletionRequests() -> impl IntoView {
+    let requests = Resource::new(|| (), |_| list_person_requests());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let open: Vec<_> = requests
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| {
+                        r.kind == crate::domain::requests::RequestKind::Deletion
+                            && r.status == crate::domain::requests::RequestStatus::Open
+                    })
+                    .collect();
+                (!open.is_empty())
+                    .then(|| {
+                        view! {
+                            <section class="card" aria-labelledby="deletion-title">
+                                <h2 id="deletion-title">"待处理的删除请求"</h2>
+                                <ul data-testid="deletion-requests">
+                                    {open
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!(
+                                                        "/customers/{}",
+                                                        r.code,
+                                                    )>{r.code.clone()}</a>
+                                                    {format!(
+                                                        " · {} 收到 · 答复期限 {}",
+                                                        r.received_on,
+                                                        r.due_on,
+                                                    )}
+                                                    " · "
+                                                    <a href="/requests">"答复"</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::audit_alerts;
+use crate::api::requests::count_overdue_requests;
 use crate::api::upkeep::count_due;
 use crate::domain::{CurrentUser, Right};
 
@@ -56,8 +57,31 @@ pub fn HomePage() -> impl IntoView {
                         </a>
                     }
                 })}
+            {may(Right::HandleRequests).then(|| view! { <RequestsTile /> })}
             {may(Right::ViewAudit).then(|| view! { <AlertsTile /> })}
         </div>
+    }
+}
+
+/// For those who answer people's requests: how many are past their date.
+#[component]
+fn RequestsTile() -> impl IntoView {
+    let overdue = Resource::new(|| (), |_| count_overdue_requests());
+    view! {
+        <a class="tile" href="/requests" data-testid="requests-tile">
+            <strong>"个人信息请求"</strong>
+            <Suspense fallback=|| {
+                view! { <span>"正在统计…"</span> }
+            }>
+                {move || Suspend::new(async move {
+                    match overdue.await {
+                        Ok(0) => "没有逾期未答复的请求".to_string(),
+                        Ok(n) => format!("{n} 件请求已逾期未答复"),
+                        Err(error) => error.to_string(),
+                    }
+                })}
+            </Suspense>
+        </a>
     }
 }
 

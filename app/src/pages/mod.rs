@@ -14,6 +14,7 @@ pub mod intake;
 pub mod login;
 pub mod not_found;
 pub mod quality;
+pub mod requests;
 pub mod search;
 pub mod settings;
 pub mod tasks;

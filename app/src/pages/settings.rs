@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::customers::{cooperation_types, save_cooperation_type};
 use crate::api::lifecycle::{retention_policies, save_retention_policy};
+use crate::api::requests::{request_due_days, save_request_due_days};
 use crate::api::upkeep::{get_verification_cycles, save_verification_cycle};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
@@ -130,6 +131,54 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
         <Cycles />
         <Retention />
+        <RequestDays />
+    }
+}
+
+/// Working days to answer a person's request.
+#[component]
+fn RequestDays() -> impl IntoView {
+    let save = Action::new(|days: &String| save_request_due_days(days.clone()));
+    let days = Resource::new(move || save.version().get(), |_| request_due_days());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some(form) = form_ref.get_untracked() {
+            save.dispatch(form_io::text(&form, "request_days"));
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="request-days-title">
+            <h2 id="request-days-title">"个人信息请求答复期限"</h2>
+            {move || {
+                save.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
+            }}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let current = days.await.unwrap_or(15);
+                    view! {
+                        <form class="inline-form" node_ref=form_ref on:submit=on_submit>
+                            <label for="request_days">"收到后"</label>
+                            <input
+                                id="request_days"
+                                name="request_days"
+                                type="number"
+                                min="1"
+                                max="60"
+                                value=current.to_string()
+                            />
+                            " 个工作日内答复 "
+                            <button type="submit" class="button small">
+                                "保存"
+                            </button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

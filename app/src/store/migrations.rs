@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "lifecycle",
         sql: include_str!("migrations/0007_lifecycle.surql"),
     },
+    Migration {
+        version: 8,
+        name: "requests",
+        sql: include_str!("migrations/0008_requests.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -14,6 +14,7 @@ pub mod keyring;
 mod lifecycle;
 mod migrations;
 mod quality;
+mod requests;
 mod timeline;
 mod upkeep;
 mod users;
