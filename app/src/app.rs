@@ -10,6 +10,7 @@ use crate::pages::{
     account::PasswordPage,
     audit::AuditPage,
     backups::BackupsPage,
+    consent_form::ConsentFormPage,
     cover::CoverPage,
     customer::CustomerPage,
     disposal::{DisposalPage, RegisterPage},
@@ -22,6 +23,7 @@ use crate::pages::{
     not_found::NotFound,
     quality::QualityPage,
     requests::{CopyPage, RequestsPage},
+    roster::RosterPage,
     search::SearchPage,
     settings::SettingsPage,
     tasks::TasksPage,
@@ -89,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:code/edit") view=EditPage />
                     <Route path=path!("customers/:code/cover") view=CoverPage />
                     <Route path=path!("customers/:code/verify") view=VerifyPage />
+                    <Route path=path!("customers/:code/consent-form") view=ConsentFormPage />
+                    <Route path=path!("consent-form") view=ConsentFormPage />
+                    <Route path=path!("subsidy-roster") view=RosterPage />
                     <Route path=path!("due") view=DuePage />
                     <Route path=path!("follow-ups") view=TasksPage />
                     <Route path=path!("quality") view=QualityPage />

@@ -26,7 +26,7 @@ test("a full farmer file is saved, its credit changed with a reason, and the cha
   await addRow(page, "parcel", { 位置: "村东大田", "面积（亩）": "8", 作物: "水稻", 经营方式: "承包地" });
   await addRow(page, "parcel", { 位置: "河边坡地", "面积（亩）": "4.5", 作物: "油菜", 经营方式: "流转转入" });
   await page.getByLabel("农资采购").check();
-  await page.getByLabel("信用等级").selectOption({ label: "A 级（优秀）" });
+  await page.getByLabel("信用等级", { exact: true }).selectOption({ label: "A 级（优秀）" });
   await page.getByLabel("评定依据").fill("三年按时结清货款");
   await page.getByLabel("档案柜").fill("3");
   await page.getByRole("button", { name: "提交" }).click();
@@ -47,7 +47,7 @@ test("a full farmer file is saved, its credit changed with a reason, and the cha
   // Personal values show masked on the edit form and are kept as they are.
   await expect(page.getByLabel("联系电话")).toHaveValue(/\*{4}/);
   await expect(page.getByTestId("member-row")).toHaveCount(2);
-  await page.getByLabel("信用等级").selectOption({ label: "C 级（一般）" });
+  await page.getByLabel("信用等级", { exact: true }).selectOption({ label: "C 级（一般）" });
   await page.getByLabel("评定依据").fill("2026 年货款逾期三个月");
   await page.getByRole("button", { name: "保存修改" }).click();
   await expect(page.locator("#reason-error")).toContainText("请写明修改原因");

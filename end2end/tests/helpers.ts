@@ -22,7 +22,15 @@ export interface Intake {
   region?: string;
   address?: string;
   landArea?: string;
+  /** The paper consent form's reference: ticks the purposes below and the
+   * separate consent for sensitive information. */
+  consentPaper?: string;
+  /** Purposes consented to, by the name the form shows. */
+  purposes?: string[];
 }
+
+/** The label of the separate consent for sensitive information. */
+export const SENSITIVE_CONSENT = "客户单独同意处理其身份证号、家庭成员证件号和信用状况";
 
 /** Fills the intake form; fields left undefined stay as they are. */
 export async function fillIntake(page: Page, values: Intake): Promise<void> {
@@ -34,6 +42,14 @@ export async function fillIntake(page: Page, values: Intake): Promise<void> {
   if (values.region !== undefined) await page.getByLabel("地区码").fill(values.region);
   if (values.address !== undefined) await page.getByLabel("详细地址").fill(values.address);
   if (values.landArea !== undefined) await page.getByLabel("土地总面积（亩）").fill(values.landArea);
+  for (const purpose of values.purposes ?? []) {
+    await page.getByRole("checkbox", { name: new RegExp(`^${purpose}`) }).check();
+  }
+  if (values.consentPaper !== undefined) {
+    await page.getByLabel(SENSITIVE_CONSENT).check();
+    await page.getByLabel("同意方式").selectOption("paper");
+    await page.getByLabel("同意书存放编号").fill(values.consentPaper);
+  }
 }
 
 /** A valid resident ID number (GB 11643) that no other test has used. */
@@ -60,4 +76,6 @@ export const farmer: Intake = {
   region: "510104",
   address: "锦江区三圣街道红砂村 3 组",
   landArea: "12.5",
+  purposes: ["社员管理", "信用评估"],
+  consentPaper: "同意书 2026-E2E 号",
 };

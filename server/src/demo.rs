@@ -7,6 +7,7 @@
 //! The same seed always gives the same files.
 
 use app::domain::CustomerForm;
+use app::domain::consent::ConsentForm;
 use app::domain::id_document::complete_resident_id;
 use time::Date;
 
@@ -171,6 +172,27 @@ pub fn file(
         - time::Duration::days(i64::from(
             u32::try_from(dice.below(u64::from(spread_days))).unwrap_or(0),
         ));
+    // Every member signed the paper consent form at intake; one in four
+    // left subsidy reporting out, and only rated members consented to
+    // credit assessment.
+    let mut purposes = vec!["membership".to_string(), "supply".to_string()];
+    if dice.below(4) != 0 {
+        purposes.push("subsidy".to_string());
+    }
+    if !rating.is_empty() {
+        purposes.push("credit".to_string());
+    }
+    let form = CustomerForm {
+        consent: ConsentForm {
+            purposes,
+            sensitive: true,
+            method: "paper".to_string(),
+            paper_ref: format!("同意书 {}-{:04} 号", opened.year(), serial + 1),
+            given_on: opened.to_string(),
+            ..ConsentForm::default()
+        },
+        ..form
+    };
     (form, opened)
 }
 

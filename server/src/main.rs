@@ -336,6 +336,10 @@ async fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("region {}: {e}", args.region))?;
     let store = open_store(&args.database).await?;
     let today = today_cst();
+    let lists = store
+        .consent_lists()
+        .await
+        .map_err(|e| anyhow::anyhow!("consent lists: {e}"))?;
     let mut dice = demo::Dice::new(args.seed);
     let mut added = 0;
     for serial in 0..args.files {
@@ -343,10 +347,20 @@ async fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
         let file = form
             .validate(today)
             .map_err(|errors| anyhow::anyhow!("demo file refused: {errors:?}"))?;
+        let consent = form
+            .consent
+            .validate(&lists, today)
+            .map_err(|why| anyhow::anyhow!("demo consent refused: {why}"))?;
         let mut event = AuditEntry::command_line(AuditAction::CreateFile, "");
         event.details = serde_json::json!({ "demo": true, "group": "farmer" });
         match store
-            .create_customer(&file, "(演示数据)", &opened.to_string(), &event)
+            .create_customer(
+                &file,
+                Some(&consent),
+                "(演示数据)",
+                &opened.to_string(),
+                &event,
+            )
             .await
         {
             Ok(code) => {

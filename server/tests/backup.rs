@@ -80,6 +80,7 @@ async fn a_backup_restores_every_file_its_history_and_an_intact_audit_chain() {
         let code = store
             .create_customer(
                 &farmer(name, &id, &format!("1381234000{i}")),
+                None,
                 "测试",
                 "2026-12-03",
                 &event(AuditAction::CreateFile),
@@ -181,6 +182,7 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
     let code = store
         .create_customer(
             &farmer("欧阳明", id_number, phone),
+            None,
             "测试",
             "2026-12-03",
             &event(AuditAction::CreateFile),
@@ -195,6 +197,7 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
                     .expect("17 digits"),
                 "13900000002",
             ),
+            None,
             "测试",
             "2026-12-03",
             &event(AuditAction::CreateFile),

@@ -177,6 +177,10 @@ fn intake_form(n: u32) -> Value {
         "group": "farmer", "name": format!("测试{n}号"), "phone": format!("139{n:08}"),
         "id_kind": "resident_id", "id_number": id, "region": "510104",
         "address": "锦江区", "land_area": "3", "confirm_duplicates": true,
+        "consent": {
+            "purposes": ["membership"], "sensitive": true, "method": "paper",
+            "paper_ref": format!("同意书 {n} 号"),
+        },
     }})
 }
 

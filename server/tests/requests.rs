@@ -172,6 +172,7 @@ async fn the_copy_holds_every_stored_field_of_the_person_and_nothing_of_others()
         "冬季外出务工",
         "希望增加茶叶收购点",
         "锦江区三圣街道红砂村 3 组",
+        "同意书 2026-001 号",
     ] {
         assert!(text.contains(held), "the copy lacks {held}");
     }
@@ -185,6 +186,13 @@ async fn the_copy_holds_every_stored_field_of_the_person_and_nothing_of_others()
         copy.body["history"]
             .as_array()
             .is_some_and(|h| !h.is_empty())
+    );
+    // Four purposes and the separate consent for sensitive information.
+    assert_eq!(
+        copy.body["consents"].as_array().map(Vec::len),
+        Some(5),
+        "{}",
+        copy.body["consents"]
     );
 
     let download = clerk

@@ -246,6 +246,42 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             Some(Right::HandleFeedback),
             json!({ "id": "nosuch", "answer": "已处理" }),
         ),
+        ("consent_lists", None, json!({})),
+        ("consent_sheet", None, json!({ "code": "" })),
+        (
+            "save_consent_item",
+            Some(Right::ManageSettings),
+            json!({ "legal": false, "item": {
+                "key": "training", "name": "技术培训", "description": "培训通知", "active": true,
+            }}),
+        ),
+        (
+            "file_consents",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
+            "record_consent",
+            Some(Right::RecordConsent),
+            json!({ "code": "NH-510104-00001", "consent": {
+                "purposes": ["membership"], "method": "paper", "paper_ref": "同意书 1 号",
+            }}),
+        ),
+        (
+            "withdraw_consent",
+            Some(Right::RecordConsent),
+            json!({ "form": { "code": "NH-510104-00001", "purpose": "membership", "note": "来电" } }),
+        ),
+        (
+            "subsidy_roster",
+            Some(Right::ExportSubsidyRoster),
+            json!({ "region": "510104" }),
+        ),
+        (
+            "export_subsidy_roster",
+            Some(Right::ExportSubsidyRoster),
+            json!({ "region": "510104" }),
+        ),
     ]
 }
 

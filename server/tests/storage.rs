@@ -49,17 +49,17 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     let first = open(&folder, &master).await.expect("opens");
     let applied = first.applied_migrations().await.expect("migrations listed");
     let code = first
-        .create_customer(&farmer(), "测试", "2026-12-03", &opened())
+        .create_customer(&farmer(), None, "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     drop(first);
 
     let second = reopen(&folder, &master).await.expect("reopens");
 
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert_eq!(
         second.applied_migrations().await.expect("listed"),
-        [1, 2, 3, 4, 5, 6, 7, 8]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9]
     );
     let kept = second
         .customer(&code)
@@ -78,7 +78,7 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
     )
     .expect("valid");
     let next = second
-        .create_customer(&sibling, "测试", "2026-12-03", &opened())
+        .create_customer(&sibling, None, "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     assert_eq!(next.as_str(), "NH-510104-00002");
@@ -89,7 +89,7 @@ async fn no_file_under_the_data_folder_holds_an_id_number_or_phone_in_clear() {
     let folder = tempfile::tempdir().expect("temp folder");
     let store = open(&folder, &random_key()).await.expect("opens");
     store
-        .create_customer(&farmer(), "测试", "2026-12-03", &opened())
+        .create_customer(&farmer(), None, "测试", "2026-12-03", &opened())
         .await
         .expect("filed");
     drop(store);

@@ -40,6 +40,7 @@ pub struct SearchResults {
 #[server(endpoint = "intake_customer", input = Json)]
 pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
     use super::ssr;
+    use crate::domain::consent::{CheckedConsent, intake_consent_errors, missing_sensitive_basis};
     use crate::domain::time_fmt::today_cst;
     use crate::domain::{Field, Right};
     use crate::store::StoreError;
@@ -53,7 +54,15 @@ pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
                 let caller = request.caller().await?;
                 caller.require(Right::CreateCustomer)?;
 
-                let file = form.validate(today_cst()).map_err(AppError::Invalid)?;
+                let mut refused = intake_consent_errors(&form);
+                let file = match form.validate(today_cst()) {
+                    Ok(file) if refused.is_empty() => file,
+                    Ok(_) => return Err(AppError::Invalid(refused)),
+                    Err(mut errors) => {
+                        errors.append(&mut refused);
+                        return Err(AppError::Invalid(errors));
+                    }
+                };
                 if !caller.scope().contains(file.region.as_str()) {
                     return Err(AppError::field(
                         Field::Region,
@@ -62,6 +71,20 @@ pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
                 }
 
                 let store = request.store()?;
+                let consent = if form.consent.is_empty() {
+                    None
+                } else {
+                    let lists = store.consent_lists().await.map_err(ssr::internal)?;
+                    let checked = form
+                        .consent
+                        .validate(&lists, today_cst())
+                        .map_err(|why| AppError::field(Field::Consent, why))?;
+                    Some(checked)
+                };
+                let covered = consent.as_ref().is_some_and(CheckedConsent::covers_sensitive);
+                if let Some(why) = missing_sensitive_basis(&file.details, covered) {
+                    return Err(AppError::field(Field::Consent, why));
+                }
                 check_cooperation(store, &file.details.cooperation, &[]).await?;
                 check_duplicates(store, &caller, &file.details, None, form.confirm_duplicates)
                     .await?;
@@ -73,10 +96,11 @@ pub async fn intake_customer(form: CustomerForm) -> Result<String, AppError> {
                     serde_json::json!({
                         "group": file.group.key(),
                         "duplicates_confirmed": form.confirm_duplicates,
+                        "consent": consent.as_ref().map(|c| super::consent::consent_details(c, "given")),
                     }),
                 );
                 let code = match store
-                    .create_customer(&file, caller.username(), &today, &opened)
+                    .create_customer(&file, consent.as_ref(), caller.username(), &today, &opened)
                     .await
                 {
                     Err(StoreError::DuplicateIdentity) => {
@@ -232,6 +256,7 @@ pub(crate) async fn apply_edit(
     if reason.chars().count() > 200 {
         return Err(AppError::field(Field::Reason, "修改原因不能超过 200 个字"));
     }
+    check_sensitive_basis(store, code, &file.details, &changes).await?;
     let who_changed = ["name", "id_number", "phone", "extra_phones", "region"];
     if changes
         .iter()
@@ -398,6 +423,45 @@ pub async fn save_cooperation_type(entry: CooperationType) -> Result<(), AppErro
             .await,
         )
         .await
+}
+
+/// Refuses a change to sensitive information (ID numbers, credit) of a
+/// person whose file has neither the separate consent nor a legal basis,
+/// and a new credit rating without consent to credit assessment.
+#[cfg(feature = "ssr")]
+async fn check_sensitive_basis(
+    store: &crate::store::Store,
+    code: &crate::domain::ArchiveCode,
+    details: &crate::domain::CustomerDetails,
+    changes: &[crate::domain::history::FieldChange],
+) -> Result<(), AppError> {
+    use crate::domain::consent::{CREDIT_PURPOSE, SENSITIVE, holds_sensitive};
+    use crate::domain::profile::CreditRating;
+
+    let changed = |field: &str| changes.iter().any(|c| c.field == field);
+    if !holds_sensitive(details)
+        || !["id_number", "household", "credit"]
+            .into_iter()
+            .any(changed)
+    {
+        return Ok(());
+    }
+    let consents = store
+        .consents(code)
+        .await
+        .map_err(super::ssr::internal)?
+        .unwrap_or_default();
+    if !consents.allows(SENSITIVE) {
+        return Err(AppError::Conflict(
+            "此档案没有客户对敏感个人信息的单独同意或法定处理依据，不能保存证件号码、\
+             家庭成员证件号或信用状况的修改。请先在档案页“同意与用途”中登记。"
+                .to_string(),
+        ));
+    }
+    if changed("credit") && details.credit.rating != CreditRating::Unrated {
+        super::consent::require_consent(store, code, CREDIT_PURPOSE).await?;
+    }
+    Ok(())
 }
 
 /// What the printed cover sheet of a paper folder shows.

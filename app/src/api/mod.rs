@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod caller;
+pub mod consent;
 pub mod customers;
 pub mod feedback;
 pub mod lifecycle;

@@ -312,6 +312,12 @@ async fn gather(
             .requests(caller.scope(), Some(&code), today)
             .await
             .map_err(ssr::internal)?,
+        consents: store
+            .consents(&code)
+            .await
+            .map_err(ssr::internal)?
+            .unwrap_or_default()
+            .records,
         disclosures: store.disclosures_of(&code).await.map_err(ssr::internal)?,
         file,
     };

@@ -143,6 +143,8 @@ pub fn read_form(form: &web_sys::HtmlFormElement) -> CustomerForm {
         paper_shelf: get("paper_shelf"),
         paper_box: get("paper_box"),
         confirm_duplicates: false,
+        // Only the intake form has these controls; elsewhere it stays empty.
+        consent: crate::components::consent::read_consent(form),
     }
 }
 

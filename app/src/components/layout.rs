@@ -16,7 +16,7 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 12] = [
+const NAV: [(&str, &str, &str, Option<Right>); 13] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
@@ -25,6 +25,12 @@ const NAV: [(&str, &str, &str, Option<Right>); 12] = [
     ("/quality", "数据质量", "质", Some(Right::ViewQualityReport)),
     ("/disposal", "销毁审核", "销", Some(Right::ViewDisposals)),
     ("/requests", "个人请求", "请", Some(Right::HandleRequests)),
+    (
+        "/subsidy-roster",
+        "补贴名册",
+        "补",
+        Some(Right::ExportSubsidyRoster),
+    ),
     ("/audit", "审计", "审", Some(Right::ViewAudit)),
     ("/admin/users", "用户管理", "户", Some(Right::ManageUsers)),
     (

@@ -2,6 +2,8 @@
 
 pub mod banner;
 pub mod breadcrumbs;
+pub mod consent;
+pub mod consent_lists;
 pub mod customer_form;
 pub mod facts;
 pub mod field;

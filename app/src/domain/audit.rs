@@ -37,10 +37,11 @@ pub enum AuditAction {
     Backup,
     Restore,
     PersonRequest,
+    Consent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -70,6 +71,7 @@ impl AuditAction {
         Self::Backup,
         Self::Restore,
         Self::PersonRequest,
+        Self::Consent,
     ];
 
     pub fn key(self) -> &'static str {
@@ -103,6 +105,7 @@ impl AuditAction {
             Self::Backup => "backup",
             Self::Restore => "restore",
             Self::PersonRequest => "person_request",
+            Self::Consent => "consent",
         }
     }
 
@@ -141,6 +144,7 @@ impl AuditAction {
             Self::Backup => "备份",
             Self::Restore => "恢复备份",
             Self::PersonRequest => "个人信息请求",
+            Self::Consent => "同意与撤回",
         }
     }
 }

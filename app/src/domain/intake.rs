@@ -51,6 +51,9 @@ pub struct CustomerForm {
     pub paper_box: String,
     /// Staff looked at the possible duplicates shown and save anyway.
     pub confirm_duplicates: bool,
+    /// The consent given at intake; the edit form leaves it empty and
+    /// consents are kept on the file page.
+    pub consent: super::consent::ConsentForm,
 }
 
 /// One household member as typed.
@@ -120,6 +123,8 @@ pub enum Field {
     Tags,
     Notes,
     Paper,
+    /// The consent given at intake.
+    Consent,
     /// Why a file was changed.
     Reason,
     Username,
@@ -330,6 +335,7 @@ impl CustomerDetails {
             paper_shelf: self.paper.shelf.clone(),
             paper_box: self.paper.r#box.clone(),
             confirm_duplicates: false,
+            consent: super::consent::ConsentForm::default(),
         }
     }
 }

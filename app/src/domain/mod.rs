@@ -9,6 +9,7 @@ pub mod archive_code;
 pub mod area;
 pub mod audit;
 pub mod backup;
+pub mod consent;
 pub mod customer;
 pub mod feedback;
 pub mod history;

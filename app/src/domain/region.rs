@@ -71,6 +71,39 @@ impl RegionCode {
     }
 }
 
+/// A region to filter files by, at any level: a province, prefecture or
+/// county by its six-digit code, or a township by its nine digits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegionFilter {
+    /// Files whose county code starts with this (see [`RegionCode::tree_prefix`]).
+    Within(String),
+    /// Files of this township (nine digits; its first six are the county).
+    Township(String),
+}
+
+impl RegionFilter {
+    /// The filter a typed code stands for, or what is wrong with it.
+    pub fn parse(input: &str) -> Result<Self, RegionError> {
+        let code = input.trim();
+        if code.len() == 9 && code.chars().all(|c| c.is_ascii_digit()) {
+            return match RegionCode::parse(&code[..6]) {
+                Ok(_) => Ok(Self::Township(code.to_string())),
+                Err(_) => Err(RegionError::Unknown(code.to_string())),
+            };
+        }
+        let region = RegionCode::parse(code)?;
+        Ok(Self::Within(region.tree_prefix().to_string()))
+    }
+
+    /// The code the filter was made from, as a person would type it again.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Within(prefix) => format!("{prefix:0<6}"),
+            Self::Township(code) => code.clone(),
+        }
+    }
+}
+
 /// Whether `code` names a current division.
 pub fn exists(code: &str) -> bool {
     table().names.contains_key(code)
@@ -189,6 +222,22 @@ fn table() -> &'static Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_names_a_region_at_any_level_or_a_township() {
+        let within = |code: &str| RegionFilter::parse(code).expect(code);
+        assert_eq!(within("510000"), RegionFilter::Within("51".into()));
+        assert_eq!(within("510100"), RegionFilter::Within("5101".into()));
+        assert_eq!(within("510104"), RegionFilter::Within("510104".into()));
+        assert_eq!(
+            within("510104001"),
+            RegionFilter::Township("510104001".into())
+        );
+        assert_eq!(within("510100").code(), "510100");
+        assert!(RegionFilter::parse("5101").is_err());
+        assert!(RegionFilter::parse("990000").is_err());
+        assert!(RegionFilter::parse("999999001").is_err());
+    }
 
     #[test]
     fn a_current_county_code_is_accepted_with_its_full_name() {

@@ -156,6 +156,8 @@ pub struct AccessExport {
     pub verifications: Vec<super::upkeep::VerificationRecord>,
     pub timeline: Vec<super::timeline::TimelineEntry>,
     pub requests: Vec<PersonRequest>,
+    /// The consents given for each purpose, and their withdrawals.
+    pub consents: Vec<super::consent::ConsentRecord>,
     /// Who saw the masked values in full, and when.
     pub disclosures: u64,
 }

@@ -109,6 +109,11 @@ pub enum Right {
     /// Register and answer the requests of the people in the files, and
     /// produce the copy of what is held about them.
     HandleRequests,
+    /// Record a person's consent for purposes of processing, or its
+    /// withdrawal.
+    RecordConsent,
+    /// Draw up the subsidy roster of the files that consented to it.
+    ExportSubsidyRoster,
 }
 
 impl Right {
@@ -132,6 +137,8 @@ impl Right {
             Self::ViewDisposals => "查看销毁审核与登记",
             Self::ManageBackups => "备份与恢复",
             Self::HandleRequests => "个人信息请求",
+            Self::RecordConsent => "登记同意与撤回",
+            Self::ExportSubsidyRoster => "导出补贴申报名册",
         }
     }
 }
@@ -140,7 +147,7 @@ use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 18] = [
+pub const RIGHTS: [(Right, &[Role]); 20] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
@@ -159,6 +166,8 @@ pub const RIGHTS: [(Right, &[Role]); 18] = [
     (Right::ViewDisposals, &[Archivist, Auditor, Manager]),
     (Right::ManageBackups, &[Admin]),
     (Right::HandleRequests, &[Archivist, Manager]),
+    (Right::RecordConsent, &[Archivist, Staff]),
+    (Right::ExportSubsidyRoster, &[Archivist, Manager]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.

@@ -11,6 +11,7 @@ use crate::api::lifecycle::{get_lifecycle, set_legal_hold};
 use crate::api::upkeep::{get_verification_state, resume_cooperation};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::consent::ConsentCard;
 use crate::components::facts::{FactItems, Facts};
 use crate::components::timeline::Timeline;
 use crate::domain::history::ChangeEntry;
@@ -130,6 +131,7 @@ fn CustomerFile(
         && customer.status == crate::domain::CustomerStatus::Inactive;
     let version = customer.version;
     let may_hold = user.as_ref().is_some_and(|u| u.may(Right::SetLegalHold));
+    let may_consent = user.as_ref().is_some_and(|u| u.may(Right::RecordConsent));
     let code = customer.code.clone();
     let d = customer.details;
     let score = completeness(&FileFacts::of(&d));
@@ -299,6 +301,7 @@ fn CustomerFile(
             rows=assets
         />
         <Facts title="合作、信用与其他" id="more-title" facts=cooperation_and_more />
+        <ConsentCard code=code.clone() may_record=may_consent />
         <Timeline code=code.clone() may_keep />
         <Verifications state />
         <Lifecycle code=code.clone() version state=lifecycle may_hold />

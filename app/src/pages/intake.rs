@@ -16,11 +16,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::consent::get_consent_lists;
 use crate::api::customers::{cooperation_types, intake_customer};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::consent::{ConsentFields, fill_consent};
 use crate::components::customer_form::{CustomerFields, FormRows, fill_form, read_form};
 use crate::components::form::focus_first_error;
+use crate::domain::consent::{ConsentLists, intake_consent_errors};
 use crate::domain::profile::CooperationType;
 use crate::domain::time_fmt::today_cst;
 use crate::domain::{CustomerForm, DuplicateCandidate, FieldError};
@@ -31,7 +34,10 @@ const DRAFT_KEY: &str = "nongdang.intake.draft";
 
 #[component]
 pub fn IntakePage() -> impl IntoView {
+    // One server function per resource: a second call after the first one's
+    // await would run without the request being rendered.
     let types = Resource::new(|| (), |_| cooperation_types());
+    let lists = Resource::new(|| (), |_| get_consent_lists());
     view! {
         <Title text="新建档案" />
         <Breadcrumbs current="新建档案".to_string() />
@@ -40,9 +46,11 @@ pub fn IntakePage() -> impl IntoView {
             view! { <p class="loading">"正在准备表单…"</p> }
         }>
             {move || Suspend::new(async move {
-                match types.await {
-                    Ok(types) => view! { <IntakeForm types /> }.into_any(),
-                    Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
+                match (types.await, lists.await) {
+                    (Ok(types), Ok(consent)) => view! { <IntakeForm types consent /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => {
+                        view! { <ErrorBanner message=error.to_string() /> }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -50,7 +58,7 @@ pub fn IntakePage() -> impl IntoView {
 }
 
 #[component]
-fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
+fn IntakeForm(types: Vec<CooperationType>, consent: ConsentLists) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let typed = RwSignal::new(CustomerForm::default());
@@ -58,6 +66,8 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
     let duplicates = RwSignal::new(None::<(Vec<DuplicateCandidate>, u32)>);
     let restored = RwSignal::new(false);
     let interactive = RwSignal::new(false);
+    let method = RwSignal::new(String::new());
+    let signature = RwSignal::new(String::new());
     let submit = Action::new(|form: &CustomerForm| intake_customer(form.clone()));
 
     Effect::new(move |_| {
@@ -65,6 +75,9 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
         interactive.set(true);
         if let Ok(draft) = SessionStorage::get::<CustomerForm>(DRAFT_KEY) {
             fill_form(&form, rows, &draft);
+            fill_consent(&form, &draft.consent);
+            method.set(draft.consent.method.clone());
+            signature.set(draft.consent.signature.clone());
             restored.set(draft != CustomerForm::default());
             typed.set(draft);
         }
@@ -95,7 +108,7 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
         event.prevent_default();
         let Some(form) = form_ref.get() else { return };
         let current = read_form(&form);
-        let refused = current.errors(today_cst());
+        let refused = all_errors(&current);
         if refused.is_empty() {
             errors.set(Vec::new());
             submit.dispatch(current);
@@ -111,7 +124,7 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
         let current = read_form(&form);
         let _ = SessionStorage::set(DRAFT_KEY, &current);
         if !errors.with(Vec::is_empty) {
-            errors.set(current.errors(today_cst()));
+            errors.set(all_errors(&current));
         }
         typed.set(current);
     };
@@ -123,6 +136,8 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
         duplicates.set(None);
         rows.load(&CustomerForm::default());
         typed.set(CustomerForm::default());
+        method.set(String::new());
+        signature.set(String::new());
     };
 
     // Saves although possible duplicates were shown: staff checked them.
@@ -188,6 +203,13 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
                 rows
                 cooperation=types
             />
+            <ConsentFields
+                lists=consent
+                errors
+                method
+                signature
+                print_href="/consent-form".to_string()
+            />
             <div class="form-actions">
                 <button
                     type="submit"
@@ -202,6 +224,14 @@ fn IntakeForm(types: Vec<CooperationType>) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// What the browser can tell is wrong with the form: the file's own rules
+/// and what its consent section lacks.
+fn all_errors(form: &CustomerForm) -> Vec<FieldError> {
+    let mut errors = form.errors(today_cst());
+    errors.extend(intake_consent_errors(form));
+    errors
 }
 
 /// How many fields need mending, above the form.

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod backups;
+pub mod consent_form;
 pub mod cover;
 pub mod customer;
 pub mod disposal;
@@ -15,6 +16,7 @@ pub mod login;
 pub mod not_found;
 pub mod quality;
 pub mod requests;
+pub mod roster;
 pub mod search;
 pub mod settings;
 pub mod tasks;

@@ -307,15 +307,24 @@ pub fn CopyPage() -> impl IntoView {
                             ("联系电话", d.phone.clone()),
                             ("其他电话", d.extra_phones.join("、")),
                             ("证件", format!("{} {}", d.id_kind.label(), d.id_number)),
+                            ("法定代表人", d.legal_representative.clone()),
+                            ("联系人", d.contact_person.clone()),
                             ("所在地区", file.region_name.clone()),
                             ("详细地址", d.address.clone()),
                             ("土地总面积", format!("{} 亩", d.land_area)),
+                            ("合作意向", d.cooperation.join("、")),
                             (
                                 "信用状况",
-                                format!("{} {}", d.credit.rating.label(), d.credit.reason),
+                                format!(
+                                    "{} {} {}",
+                                    d.credit.rating.label(),
+                                    d.credit.reason,
+                                    d.credit.date,
+                                ),
                             ),
                             ("标签", d.tags.join("、")),
                             ("备注", d.notes.clone()),
+                            ("纸质档案位置", d.paper.to_string()),
                             ("档案状态", file.status.label().to_string()),
                             ("建档", format!("{} · {}", file.created_at, file.created_by)),
                             ("完整信息被查看次数", export.disclosures.to_string()),
@@ -369,6 +378,23 @@ pub fn CopyPage() -> impl IntoView {
                                         t.kind.label(),
                                         t.content.title,
                                         t.content.detail,
+                                    ),
+                                ));
+                        }
+                        for c in &export.consents {
+                            let state = if c.is_current() {
+                                "有效".to_string()
+                            } else {
+                                format!("已于 {} 撤回", c.withdrawn_on)
+                            };
+                            facts
+                                .push((
+                                    "同意",
+                                    format!(
+                                        "{} · {} · {} · {state}",
+                                        c.purpose_name,
+                                        c.given_on,
+                                        c.method.label(),
                                     ),
                                 ));
                         }

@@ -1,5 +1,7 @@
-//! 系统设置: the list of cooperation intentions that files choose from, and
-//! how often each customer group's files are verified.
+//! 系统设置: the list of cooperation intentions that files choose from, how
+//! often each customer group's files are verified, how long they are kept,
+//! how soon people's requests are answered, and the purposes of processing
+//! that consents name.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +12,7 @@ use crate::api::requests::{request_due_days, save_request_due_days};
 use crate::api::upkeep::{get_verification_cycles, save_verification_cycle};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::consent_lists::ConsentListSettings;
 use crate::components::form as form_io;
 use crate::domain::CustomerGroup;
 use crate::domain::profile::CooperationType;
@@ -132,6 +135,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Cycles />
         <Retention />
         <RequestDays />
+        <ConsentListSettings />
     }
 }
 

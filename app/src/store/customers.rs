@@ -7,9 +7,11 @@ use surrealdb::method::Transaction;
 use surrealdb::types::{Datetime, QueryError, RecordId, SurrealValue};
 
 use super::audit::append_in;
+use super::consent::{bind_consents, consent_writes};
 use super::upkeep::{RECORD_VERIFICATION, VerificationWrite};
 use super::{AuditEntry, Store, StoreError};
 use crate::domain::SensitiveField;
+use crate::domain::consent::CheckedConsent;
 use crate::domain::customer::names_alike;
 use crate::domain::history::{ChangeEntry, FieldChange};
 use crate::domain::profile::{
@@ -221,6 +223,7 @@ impl Store {
     pub async fn create_customer(
         &self,
         file: &CheckedFile,
+        consent: Option<&CheckedConsent>,
         actor: &str,
         today: &str,
         audit: &AuditEntry,
@@ -233,7 +236,13 @@ impl Store {
         for attempt in 0..MAX_ATTEMPTS {
             let tx = self.db.clone().begin().await?;
             let outcome = self
-                .insert_in(&tx, file, &counter_key, (actor, today, &due), audit)
+                .insert_in(
+                    &tx,
+                    (file, consent),
+                    &counter_key,
+                    (actor, today, &due),
+                    audit,
+                )
                 .await;
             match finish(tx, outcome).await {
                 Ok(code) => return Ok(code),
@@ -250,7 +259,7 @@ impl Store {
     async fn insert_in(
         &self,
         tx: &Transaction<Any>,
-        file: &CheckedFile,
+        (file, consent): (&CheckedFile, Option<&CheckedConsent>),
         counter_key: &str,
         (actor, today, due): (&str, &str, &str),
         audit: &AuditEntry,
@@ -291,6 +300,10 @@ impl Store {
         .bind(("due", due.to_string()))
         .await?
         .check()?;
+        if let Some(consent) = consent {
+            let (script, rows) = consent_writes(code.as_str(), &key, consent, actor);
+            bind_consents(tx.query(script), &rows).await?.check()?;
+        }
         let event = AuditEntry {
             target: code.to_string(),
             ..audit.clone()

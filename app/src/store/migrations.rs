@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "requests",
         sql: include_str!("migrations/0008_requests.surql"),
     },
+    Migration {
+        version: 9,
+        name: "consent",
+        sql: include_str!("migrations/0009_consent.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod consent;
 mod customers;
 mod feedback;
 pub mod keyring;

@@ -48,7 +48,7 @@ fn answer_label(id: &str) -> String {
     format!("request/{id}/answer")
 }
 
-fn new_id() -> String {
+pub(super) fn new_id() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 10];
     OsRng.fill_bytes(&mut bytes);

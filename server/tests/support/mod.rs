@@ -257,6 +257,19 @@ pub fn farmer_form(name: &str) -> Value {
         "address": "锦江区三圣街道红砂村 3 组",
         "land_area": "12.5",
         "confirm_duplicates": true,
+        "consent": paper_consent(),
+    })
+}
+
+/// The consent a farmer signed on paper at intake: membership, supply,
+/// credit assessment and subsidy reporting, and the separate consent for
+/// sensitive information.
+pub fn paper_consent() -> Value {
+    json!({
+        "purposes": ["membership", "supply", "credit", "subsidy"],
+        "sensitive": true,
+        "method": "paper",
+        "paper_ref": "同意书 2026-001 号",
     })
 }
 
