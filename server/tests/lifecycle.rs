@@ -326,3 +326,91 @@ async fn retention_is_set_per_group_with_its_reason() {
         .expect("dealer");
     assert_eq!(dealer["years"], 8);
 }
+
+#[tokio::test]
+async fn a_deletion_request_brings_an_active_file_into_review_and_is_closed_by_destruction() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let manager = app.signed_in(Role::Manager, &["510000"]).await;
+    let asked = clerk.intake(&farmer_form("司马青")).await;
+    let code = asked.body.as_str().expect("a code").to_string();
+    let kept = clerk.intake(&farmer_form("司马兰")).await;
+    let kept = kept.body.as_str().expect("a code").to_string();
+
+    // An active file with no request cannot be proposed.
+    let refused = propose(&clerk, &kept, "destroy", "").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("合作尚未结束"),
+        "{}",
+        refused.body
+    );
+
+    // Received long ago, so it counts as overdue until it is closed.
+    let received = (app::domain::time_fmt::today_cst() - time::Duration::days(40)).to_string();
+    let registered = clerk
+        .call(
+            "register_person_request",
+            json!({ "form": {
+                "code": code, "kind": "deletion", "requester": "本人", "channel": "written",
+                "received_on": received, "identity_check": "核验身份证原件", "details": "不再入社",
+            }}),
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::OK, "{}", registered.body);
+
+    let review = manager.call("disposal_review", json!({})).await.body;
+    let listed: Vec<&Value> = review.as_array().expect("a list").iter().collect();
+    assert_eq!(listed.len(), 1, "{review}");
+    assert_eq!(listed[0]["code"], code.as_str());
+    assert_eq!(listed[0]["deletion_requested"], received.as_str());
+    assert_eq!(listed[0]["retention_end"], "");
+
+    // Rejected, the file goes back to active work.
+    assert_eq!(
+        propose(&clerk, &code, "destroy", "").await.status,
+        StatusCode::OK
+    );
+    let id = pending_id(&clerk, &code).await;
+    assert_eq!(
+        manager.call("count_overdue_requests", json!({})).await.body,
+        json!(1)
+    );
+    let rejected = decide(&manager, &id, false, "尚有未结清的收购合同").await;
+    assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.body);
+    let file = clerk
+        .call("get_customer", json!({ "code": code }))
+        .await
+        .body;
+    assert_eq!(file["status"], "active");
+
+    // Proposed again and approved: destroyed, and the request answered.
+    assert_eq!(
+        propose(&clerk, &code, "destroy", "").await.status,
+        StatusCode::OK
+    );
+    let id = client_pending(&clerk, &code).await;
+    let approved = decide(&manager, &id, true, "合同已结清，同意删除").await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    // The request is closed with the file: no longer overdue.
+    assert_eq!(
+        manager.call("count_overdue_requests", json!({})).await.body,
+        json!(0)
+    );
+    let review = manager.call("disposal_review", json!({})).await.body;
+    assert_eq!(review, json!([]));
+}
+
+/// The open proposal of `code` (the newest one).
+async fn client_pending(client: &Client, code: &str) -> String {
+    let state = client
+        .call("get_lifecycle", json!({ "code": code }))
+        .await
+        .body;
+    state["proposals"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["decision"] == "pending"))
+        .and_then(|p| p["id"].as_str())
+        .expect("a pending proposal")
+        .to_string()
+}

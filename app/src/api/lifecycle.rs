@@ -119,7 +119,10 @@ pub async fn propose_disposal(
                 };
                 let state = store.lifecycle_state(&code).await.map_err(ssr::internal)?;
                 let due = parse_day(&state.retention_end).is_some_and(|end| end <= today);
-                if !due {
+                // A person's request to delete their data is weighed now,
+                // whatever the retention (PIPL art. 47).
+                let asked = store.deletion_requested(&code).await.map_err(ssr::internal)?;
+                if !due && !asked {
                     return Err(AppError::Conflict(if state.retention_end.is_empty() {
                         format!("档案 {code} 的合作尚未结束，不能进入销毁审核")
                     } else {

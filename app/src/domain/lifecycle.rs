@@ -148,6 +148,10 @@ pub struct DisposalCandidate {
     pub proposal: Option<Proposal>,
     /// The legal hold's reason and who set it, if the file is held.
     pub hold: Option<Hold>,
+    /// When the person asked for the file to be deleted (`YYYY-MM-DD`), if
+    /// such a request is open; such a file is reviewed whatever its
+    /// retention.
+    pub deletion_requested: String,
 }
 
 /// A proposal to destroy a file or to keep it longer.

@@ -8,7 +8,6 @@ use leptos_meta::Title;
 use crate::api::lifecycle::{
     decide_disposal, destruction_register, disposal_review, propose_disposal,
 };
-use crate::api::requests::list_person_requests;
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::facts::Facts;
@@ -62,14 +61,11 @@ pub fn DisposalPage() -> impl IntoView {
         <Breadcrumbs current="销毁审核".to_string() />
         <h1>"销毁审核"</h1>
         <p class="lead">
-            "合作结束后超过保留期限的档案。档案管理员提议销毁或延期保留，须由另一位负责人审批；处于法律保全（冻结）中的档案不能提议或批准销毁。"
+            "合作结束后超过保留期限的档案，以及本人申请删除个人信息的档案。档案管理员提议销毁或延期保留，须由另一位负责人审批；处于法律保全（冻结）中的档案不能提议或批准销毁。"
         </p>
         <p>
             <a href="/disposal/register">"查看销毁登记"</a>
         </p>
-        {use_context::<CurrentUser>()
-            .is_some_and(|u| u.may(Right::HandleRequests))
-            .then(|| view! { <DeletionRequests /> })}
         {failure}
         <Transition fallback=|| {
             view! { <p class="loading">"正在读取…"</p> }
@@ -157,13 +153,28 @@ fn Candidate(
                 {candidate.region_name.clone()}
             </p>
             <p class="entry-facts">
-                {format!(
-                    "合作结束 {} · 保留 {} 年，至 {} 届满",
-                    candidate.relationship_ended,
-                    candidate.policy_years,
-                    candidate.retention_end,
-                )}
+                {if candidate.retention_end.is_empty() {
+                    "合作尚未结束".to_string()
+                } else {
+                    format!(
+                        "合作结束 {} · 保留 {} 年，至 {} 届满",
+                        candidate.relationship_ended,
+                        candidate.policy_years,
+                        candidate.retention_end,
+                    )
+                }}
             </p>
+            {(!candidate.deletion_requested.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="badge warn" data-testid="deletion-requested">
+                            {format!(
+                                "本人于 {} 申请删除个人信息（请在“个人请求”中答复）",
+                                candidate.deletion_requested,
+                            )}
+                        </p>
+                    }
+                })}
             {candidate
                 .hold
                 .clone()
@@ -247,59 +258,6 @@ fn Candidate(
                     }
                 })}
         </li>
-    }
-}
-
-/// Open requests of people to have their data deleted: each is weighed in
-/// this review (the retention may be the reason to keep the file, which
-/// the answer then says).
-#[component]
-fn DeletionRequests() -> impl IntoView {
-    let requests = Resource::new(|| (), |_| list_person_requests());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let open: Vec<_> = requests
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|r| {
-                        r.kind == crate::domain::requests::RequestKind::Deletion
-                            && r.status == crate::domain::requests::RequestStatus::Open
-                    })
-                    .collect();
-                (!open.is_empty())
-                    .then(|| {
-                        view! {
-                            <section class="card" aria-labelledby="deletion-title">
-                                <h2 id="deletion-title">"待处理的删除请求"</h2>
-                                <ul data-testid="deletion-requests">
-                                    {open
-                                        .into_iter()
-                                        .map(|r| {
-                                            view! {
-                                                <li>
-                                                    <a href=format!(
-                                                        "/customers/{}",
-                                                        r.code,
-                                                    )>{r.code.clone()}</a>
-                                                    {format!(
-                                                        " · {} 收到 · 答复期限 {}",
-                                                        r.received_on,
-                                                        r.due_on,
-                                                    )}
-                                                    " · "
-                                                    <a href="/requests">"答复"</a>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </section>
-                        }
-                    })
-            })}
-        </Suspense>
     }
 }
 

@@ -47,6 +47,12 @@ struct EndedRow {
 }
 
 #[derive(SurrealValue)]
+struct AskedRow {
+    customer: String,
+    received_on: String,
+}
+
+#[derive(SurrealValue)]
 struct ProposalRow {
     id: String,
     customer: String,
@@ -194,7 +200,8 @@ impl Store {
     }
 
     /// Files of `scope` whose relationship has ended and whose retention is
-    /// over on `today`, or that are already under review; oldest end first.
+    /// over on `today`, that are already under review, or whose person asked
+    /// for deletion; oldest end first, then the requests.
     pub async fn disposal_review(
         &self,
         scope: &RegionScope,
@@ -202,18 +209,29 @@ impl Store {
     ) -> Result<Vec<DisposalCandidate>, StoreError> {
         let (scope_match, scope_values) = scope_condition(scope);
         let mut query = self.db.query(format!(
-            "SELECT code, name, customer_group, region, relationship_ended, \
+            "LET $asked = (SELECT VALUE customer FROM person_request \
+                 WHERE kind = 'deletion' AND status = 'open');
+             SELECT code, name, customer_group, region, relationship_ended, \
                  retention_extended_until, hold_reason, hold_by, hold_at, status FROM customer \
-             WHERE status IN ['inactive', 'under_disposal_review'] AND relationship_ended != '' \
+             WHERE ((status IN ['inactive', 'under_disposal_review'] \
+                     AND relationship_ended != '') \
+                 OR (code IN $asked AND status != 'destroyed')) \
                  AND {scope_match} ORDER BY relationship_ended, code;
-             SELECT {PROPOSAL_COLUMNS} FROM disposal_proposal WHERE decision = 'pending';"
+             SELECT {PROPOSAL_COLUMNS} FROM disposal_proposal WHERE decision = 'pending';
+             SELECT customer, received_on FROM person_request \
+                 WHERE kind = 'deletion' AND status = 'open' ORDER BY received_on;"
         ));
         for value in scope_values {
             query = query.bind(value);
         }
         let mut response = query.await?;
-        let rows: Vec<EndedRow> = response.take(0)?;
-        let pending: Vec<ProposalRow> = response.take(1)?;
+        let rows: Vec<EndedRow> = response.take(1)?;
+        let pending: Vec<ProposalRow> = response.take(2)?;
+        let asked: Vec<AskedRow> = response.take(3)?;
+        let mut asked_on: HashMap<String, String> = HashMap::new();
+        for row in asked {
+            asked_on.entry(row.customer).or_insert(row.received_on);
+        }
         let mut pending: HashMap<String, Proposal> = pending
             .into_iter()
             .map(|p| p.into_proposal().map(|p| (p.code.clone(), p)))
@@ -228,16 +246,19 @@ impl Store {
                 .iter()
                 .find(|p| p.group == group)
                 .map_or(0, |p| p.years);
-            let Some(end) = retention_end(
+            let end = retention_end(
                 &row.relationship_ended,
                 years,
                 &row.retention_extended_until,
-            ) else {
-                continue;
-            };
+            );
+            let deletion_requested = asked_on.remove(&row.code).unwrap_or_default();
             let proposal = pending.remove(&row.code);
-            let due = end <= today;
-            if !(due || proposal.is_some() || row.status == "under_disposal_review") {
+            let due = end.is_some_and(|end| end <= today);
+            if !(due
+                || proposal.is_some()
+                || row.status == "under_disposal_review"
+                || !deletion_requested.is_empty())
+            {
                 continue;
             }
             candidates.push(DisposalCandidate {
@@ -247,9 +268,10 @@ impl Store {
                 name: row.name,
                 group,
                 relationship_ended: row.relationship_ended,
-                retention_end: end.to_string(),
+                retention_end: end.map(|d| d.to_string()).unwrap_or_default(),
                 policy_years: years,
                 proposal,
+                deletion_requested,
             });
         }
         Ok(candidates)
@@ -313,8 +335,8 @@ impl Store {
     }
 
     /// Records a proposal; a proposal to destroy puts the file under
-    /// review. Refused when the file is not inactive, is held, or already
-    /// has an open proposal.
+    /// review. Refused when the file is held, already has an open proposal,
+    /// or is neither inactive nor the subject of an open deletion request.
     pub async fn propose_disposal(
         &self,
         code: &ArchiveCode,
@@ -326,7 +348,11 @@ impl Store {
             .audited(
                 "LET $file = (SELECT status, hold_reason FROM ONLY $id);
                  IF $file = NONE { THROW 'not_reviewable' };
-                 IF $file.status != 'inactive' { THROW 'not_reviewable' };
+                 LET $asked = array::len((SELECT VALUE id FROM person_request \
+                     WHERE customer = $code AND kind = 'deletion' AND status = 'open')) > 0;
+                 IF $file.status != 'inactive' AND !($asked AND $file.status = 'active') {
+                     THROW 'not_reviewable'
+                 };
                  IF $file.hold_reason != '' { THROW 'on_hold' };
                  IF array::len((SELECT VALUE id FROM disposal_proposal \
                      WHERE customer = $code AND decision = 'pending')) > 0 { THROW 'pending' };
@@ -361,7 +387,11 @@ impl Store {
         let follow_up = if approve {
             "UPDATE $id SET retention_extended_until = $until RETURN NONE"
         } else {
-            "UPDATE $id SET status = 'inactive' WHERE status = 'under_disposal_review' RETURN NONE"
+            // A file that came into review through a deletion request while
+            // its relationship was still going on goes back to active.
+            "UPDATE $id SET status = 'active' \
+                 WHERE status = 'under_disposal_review' AND relationship_ended = '' RETURN NONE;
+             UPDATE $id SET status = 'inactive' WHERE status = 'under_disposal_review' RETURN NONE"
         };
         let outcome = self
             .audited(
@@ -480,6 +510,10 @@ impl Store {
                          RETURN VALUE code);
                      IF $gone = NONE {{ THROW 'not_destroyable' }};
                      CREATE type::record('destruction_certificate', $code) CONTENT $certificate \
+                         RETURN NONE;
+                     UPDATE person_request SET status = 'answered', answered_by = $actor, \
+                         answered_on = $today \
+                         WHERE customer = $code AND kind = 'deletion' AND status = 'open' \
                          RETURN NONE"
                 ),
                 audit,
@@ -492,6 +526,7 @@ impl Store {
                         .bind(("scrub_phone", scrub(&doomed.code, "phone")))
                         .bind(("scrub_id", scrub(&doomed.code, "id_number")))
                         .bind(("certificate", certificate_row(&certificate)))
+                        .bind(("today", time_fmt::today_cst().to_string()))
                 },
             )
             .await;

@@ -302,18 +302,19 @@ impl Store {
         Ok(Some(customer))
     }
 
-    /// Open deletion requests in `scope`, for the disposal review.
-    pub async fn deletion_requests(
-        &self,
-        scope: &RegionScope,
-        today: Date,
-    ) -> Result<Vec<PersonRequest>, StoreError> {
-        Ok(self
-            .requests(scope, None, today)
+    /// Whether the person of the file `code` has an open request to have it
+    /// deleted.
+    pub async fn deletion_requested(&self, code: &ArchiveCode) -> Result<bool, StoreError> {
+        let open: Option<i64> = self
+            .db
+            .query(
+                "RETURN array::len((SELECT VALUE id FROM person_request \
+                 WHERE customer = $code AND kind = 'deletion' AND status = 'open'))",
+            )
+            .bind(("code", code.to_string()))
             .await?
-            .into_iter()
-            .filter(|r| r.kind == RequestKind::Deletion && r.status == RequestStatus::Open)
-            .collect())
+            .take(0)?;
+        Ok(open.unwrap_or(0) > 0)
     }
 }
 
