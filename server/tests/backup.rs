@@ -288,3 +288,88 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
         .expect("verified");
     assert!(report.is_intact(), "{}", report.summary());
 }
+
+#[tokio::test]
+async fn a_backup_older_than_a_destroyed_file_never_hands_out_its_code_again() {
+    let place = tempfile::tempdir().expect("temp folder");
+    let master = random_key();
+    let store = open(&place.path().join("live"), &master).await;
+    let backups = store.backups(place.path().join("backups"), 5);
+    let empty = backups.create(&store).await.expect("backup taken");
+
+    let code = store
+        .create_customer(
+            &farmer("上官云", "11010519491231002X", "13912345670"),
+            None,
+            "测试",
+            "2026-12-03",
+            &event(AuditAction::CreateFile),
+        )
+        .await
+        .expect("filed");
+    store
+        .raw_query(&format!(
+            "UPDATE customer SET status = 'inactive', relationship_ended = '2010-01-01' \
+             WHERE code = '{code}'"
+        ))
+        .await
+        .expect("ended");
+    store
+        .propose_disposal(
+            &code,
+            (ProposalKind::Destroy, "期满", ""),
+            "archivist1",
+            &event(AuditAction::Disposal),
+        )
+        .await
+        .expect("proposed");
+    let proposal = store.lifecycle_state(&code).await.expect("state").proposals[0].clone();
+    let key_id = store.key_id_of(code.as_str()).await.expect("key id");
+    let certificate = store
+        .destroy_file(
+            &proposal,
+            ("manager1", "同意"),
+            &event(AuditAction::Destroy),
+        )
+        .await
+        .expect("destroyed")
+        .expect("allowed");
+    backups
+        .forget(&key_id, &certificate)
+        .expect("backups pruned");
+    drop(store);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    // The backup knew nothing of the file; the register outside the
+    // database does, and the next file of that region gets the next serial.
+    let restored = backups
+        .restore_into(
+            &empty.name,
+            &settings(&place.path().join("restored")),
+            ArchiveCodeScheme::default(),
+        )
+        .await
+        .expect("restored");
+    let register = restored
+        .certificates(&RegionScope::everywhere())
+        .await
+        .expect("register");
+    assert_eq!(register.len(), 1);
+    assert_eq!(register[0].code, code.as_str());
+    let next = restored
+        .create_customer(
+            &farmer(
+                "上官雨",
+                &app::domain::id_document::complete_resident_id("11010519500101001")
+                    .expect("17 digits"),
+                "13912345671",
+            ),
+            None,
+            "测试",
+            "2026-12-04",
+            &event(AuditAction::CreateFile),
+        )
+        .await
+        .expect("filed after the restore");
+    assert_eq!(next.serial(), code.serial() + 1, "{next} after {code}");
+}

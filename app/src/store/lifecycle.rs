@@ -672,16 +672,40 @@ impl Store {
         certificate: &Certificate,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
+        // A backup older than the file itself knows neither the file nor its
+        // serial: the counter moves past it so the code is never handed out
+        // again, and the certificate is put back in the register.
+        if let Ok(code) = ArchiveCode::parse(&self.scheme, &certificate.code) {
+            self.db
+                .query(
+                    "UPSERT ONLY $counter SET last = math::max([last ?? 0, $serial]) RETURN NONE;
+                     IF (SELECT VALUE code FROM ONLY $certificate_id) = NONE {
+                         CREATE $certificate_id CONTENT $certificate RETURN NONE
+                     };",
+                )
+                .bind((
+                    "counter",
+                    RecordId::new(
+                        "archive_serial",
+                        self.scheme.counter_key(code.group(), code.region()),
+                    ),
+                ))
+                .bind(("serial", i64::try_from(code.serial()).unwrap_or(i64::MAX)))
+                .bind((
+                    "certificate_id",
+                    RecordId::new("destruction_certificate", certificate.code.as_str()),
+                ))
+                .bind(("certificate", certificate_row(certificate)))
+                .await?
+                .check()?;
+        }
         let key_id = self.key_id_of(&certificate.code).await?;
         let outcome = self
             .audited(
                 &format!(
-                    "LET $gone = (UPDATE ONLY $id SET {SCRUB} WHERE status != 'destroyed' \
+                    "LET $gone = (UPDATE $id SET {SCRUB} WHERE status != 'destroyed' \
                          RETURN VALUE code);
-                     IF $gone = NONE {{ THROW 'already_destroyed' }};
-                     IF (SELECT VALUE code FROM ONLY $certificate_id) = NONE {{
-                         CREATE $certificate_id CONTENT $certificate RETURN NONE
-                     }}"
+                     IF array::len($gone) = 0 {{ THROW 'already_destroyed' }};"
                 ),
                 audit,
                 |q| {
@@ -689,11 +713,6 @@ impl Store {
                         .bind(("actor", "(恢复备份)"))
                         .bind(("scrub_phone", scrub(&certificate.code, "phone")))
                         .bind(("scrub_id", scrub(&certificate.code, "id_number")))
-                        .bind((
-                            "certificate_id",
-                            RecordId::new("destruction_certificate", certificate.code.as_str()),
-                        ))
-                        .bind(("certificate", certificate_row(certificate)))
                 },
             )
             .await;
