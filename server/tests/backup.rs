@@ -273,7 +273,16 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
     assert!(restored.customer(&code).await.expect("read").is_none());
     assert!(restored.customer(&keep).await.expect("read").is_some());
     let found = restored
-        .search_customers("欧阳明", &RegionScope::everywhere(), 0, 10)
+        .search(
+            &app::domain::search::SearchQuery {
+                text: "欧阳明".into(),
+                ..Default::default()
+            }
+            .criteria()
+            .expect("a valid search"),
+            &RegionScope::everywhere(),
+            app::domain::time_fmt::today_cst(),
+        )
         .await
         .expect("searched");
     assert_eq!(found.total, 0, "the name was destroyed again");

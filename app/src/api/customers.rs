@@ -9,30 +9,10 @@ use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::history::ChangeEntry;
 use crate::domain::profile::CooperationType;
 use crate::domain::township::Township;
-use crate::domain::{Customer, CustomerForm, CustomerSummary, SensitiveField};
+use crate::domain::{Customer, CustomerForm, SensitiveField};
 use crate::error::AppError;
 
-/// Largest page of search results a caller may ask for.
-pub const MAX_PAGE_SIZE: u32 = 100;
-
-/// A search as the search page sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchQuery {
-    /// An archive code (or its beginning) or part of a name; empty lists all.
-    pub text: String,
-    /// 1-based.
-    pub page: u32,
-    pub page_size: u32,
-}
-
-/// One page of results.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SearchResults {
-    pub total: u64,
-    pub page: u32,
-    pub page_size: u32,
-    pub rows: Vec<CustomerSummary>,
-}
+pub use crate::domain::search::{SearchQuery, SearchResults};
 
 /// Opens a new customer file from the intake form and answers its archive
 /// code. Every field is checked again here; the browser's check is a
@@ -583,12 +563,14 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
         .await
 }
 
-/// Files whose archive code begins with, or whose name contains, the text,
-/// within the caller's regions.
+/// Files that meet a search, within the caller's regions: by archive
+/// code, name, pinyin or initials, phone or its last four digits, or ID
+/// number, narrowed by filters, in the order asked for.
 #[server(endpoint = "search_customers", input = Json)]
 pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppError> {
     use super::ssr;
     use crate::domain::Right;
+    use crate::domain::time_fmt::today_cst;
 
     let request = ssr::Request::begin();
     request
@@ -598,20 +580,10 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
             async {
                 let caller = request.caller().await?;
                 caller.require(Right::SearchCustomers)?;
-
-                let text = query.text.trim().to_string();
-                if text.chars().count() > 60 {
-                    return Err(AppError::BadRequest(
-                        "查询内容过长，请缩短后再查".to_string(),
-                    ));
-                }
-                let page = query.page.max(1);
-                let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
-                let offset = u64::from(page - 1) * u64::from(page_size);
-
+                let criteria = query.criteria().map_err(AppError::BadRequest)?;
                 let store = request.store()?;
                 let found = store
-                    .search_customers(&text, caller.scope(), offset, u64::from(page_size))
+                    .search(&criteria, caller.scope(), today_cst())
                     .await
                     .map_err(ssr::internal)?;
 
@@ -621,23 +593,18 @@ pub async fn search_customers(query: SearchQuery) -> Result<SearchResults, AppEr
                         "",
                         Outcome::Ok,
                         serde_json::json!({
-                            "criteria": search_criteria(&text),
-                            "page": page,
+                            "criteria": search_criteria(&criteria, &query),
+                            "page": criteria.page,
                             "matches": found.total,
                         }),
                     ))
                     .await?;
                 tracing::info!(
                     search.matches = found.total,
-                    search.page = page,
+                    search.page = criteria.page,
                     "customers searched"
                 );
-                Ok(SearchResults {
-                    total: found.total,
-                    page,
-                    page_size,
-                    rows: found.rows,
-                })
+                Ok(found)
             }
             .await,
         )
@@ -686,24 +653,26 @@ pub async fn reveal_personal_value(
 
 /// What a search looked for, for the audit trail: an archive code (or its
 /// beginning) as typed, otherwise only the kind of text, never a name,
-/// phone or ID number.
+/// phone or ID number; and the filters, which name no one.
 #[cfg(feature = "ssr")]
-fn search_criteria(text: &str) -> serde_json::Value {
-    use crate::domain::Phone;
-    let kind = if text.is_empty() {
-        "all"
-    } else if Phone::parse(text).is_ok() {
-        "phone"
-    } else if text.chars().filter(char::is_ascii_digit).count() >= 15 {
-        "id_number"
-    } else if text.starts_with(|c: char| c.is_ascii_alphabetic())
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return serde_json::json!({ "kind": "code", "code": text.to_uppercase() });
-    } else {
-        "name"
-    };
-    serde_json::json!({ "kind": kind })
+fn search_criteria(
+    criteria: &crate::domain::search::Criteria,
+    query: &SearchQuery,
+) -> serde_json::Value {
+    use crate::domain::search::TextKind;
+    let mut logged = serde_json::json!({ "kind": criteria.text.audit_kind() });
+    if let TextKind::Code(code) = &criteria.text {
+        logged["code"] = serde_json::json!(code);
+    }
+    for (name, value) in query.url_params() {
+        if !matches!(name, "q" | "tag") {
+            logged[name] = serde_json::json!(value);
+        }
+    }
+    if criteria.tag.is_some() {
+        logged["tag"] = serde_json::json!(true);
+    }
+    logged
 }
 
 /// The archive code a caller typed, if it names a file inside their regions.

@@ -23,6 +23,7 @@ pub mod quality;
 pub mod region;
 pub mod requests;
 pub mod rights;
+pub mod search;
 pub mod time_fmt;
 pub mod timeline;
 pub mod township;

@@ -20,7 +20,7 @@ use crate::domain::profile::{
 };
 use crate::domain::{
     ArchiveCode, AreaMu, CheckedFile, Customer, CustomerDetails, CustomerGroup, CustomerStatus,
-    CustomerSummary, DuplicateCandidate, DuplicateReason, IdKind, Phone, RegionScope, time_fmt,
+    DuplicateCandidate, DuplicateReason, IdKind, RegionScope, time_fmt,
 };
 use crate::domain::{region, township, upkeep};
 use crate::secure::vault::DataKey;
@@ -29,13 +29,6 @@ use crate::secure::vault::DataKey;
 /// of contention lets at least one through; a conflicting transaction is
 /// retried this many times before the intake is given up.
 const MAX_ATTEMPTS: u32 = 40;
-
-/// One page of search results and the number of all matches.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SearchPage {
-    pub total: u64,
-    pub rows: Vec<CustomerSummary>,
-}
 
 /// What became of an edit.
 #[derive(Clone, Debug, PartialEq)]
@@ -184,14 +177,6 @@ struct CooperationRow {
 }
 
 #[derive(SurrealValue)]
-struct SummaryRow {
-    code: String,
-    name: String,
-    customer_group: String,
-    region: String,
-}
-
-#[derive(SurrealValue)]
 struct DuplicateRow {
     code: String,
     name: String,
@@ -200,11 +185,6 @@ struct DuplicateRow {
     id_number_index: String,
     phone_index: String,
     extra_phone_indexes: Vec<String>,
-}
-
-#[derive(SurrealValue)]
-struct CountRow {
-    count: i64,
 }
 
 /// The associated-data label of a sealed history entry.
@@ -300,6 +280,8 @@ impl Store {
         .bind(("due", due.to_string()))
         .await?
         .check()?;
+        self.write_search_keys(tx, code.as_str(), &file.details)
+            .await?;
         if let Some(consent) = consent {
             let (script, rows) = consent_writes(code.as_str(), &key, consent, actor);
             bind_consents(tx.query(script), &rows).await?.check()?;
@@ -403,6 +385,8 @@ impl Store {
             .bind(("row", file_row.clone()))
             .await?
             .check()?;
+        self.write_search_keys(tx, code.as_str(), &edit.file.details)
+            .await?;
         tx.query(
             "CREATE customer_change SET customer = $code, version = $version, by = $actor, \
              fields = $fields, reason = $reason, changes_sealed = $changes RETURN NONE",
@@ -837,75 +821,6 @@ impl Store {
                 source,
             })
     }
-
-    /// Files whose archive code starts with `text` (ignoring case) or whose
-    /// name contains it, by archive code.
-    // Limitation: the name match scans the table; it is quick for the
-    // thousands of files of one cooperative, and a full-text index replaces
-    // it before archives reach hundreds of thousands of files.
-    pub async fn search_customers(
-        &self,
-        text: &str,
-        scope: &RegionScope,
-        offset: u64,
-        limit: u64,
-    ) -> Result<SearchPage, StoreError> {
-        let text_match = "(string::starts_with(code, $code_prefix) \
-             OR string::contains(name, $text) \
-             OR phone_index = $phone_index OR $phone_index IN extra_phone_indexes \
-             OR id_number_index = $id_number_index)";
-        let (scope_match, scope_values) = scope_condition(scope);
-        let condition = format!("{text_match} AND {scope_match}");
-        let mut query = self.db.query(format!(
-            "SELECT count() FROM customer WHERE {condition} GROUP ALL;
-             SELECT code, name, customer_group, region FROM customer WHERE {condition} \
-             ORDER BY code LIMIT $limit START $offset;"
-        ));
-        for value in scope_values {
-            query = query.bind(value);
-        }
-        let mut response = query
-            .bind(("code_prefix", text.to_uppercase()))
-            .bind(("text", text.to_string()))
-            .bind(("phone_index", self.exact_index(SensitiveField::Phone, text)))
-            .bind((
-                "id_number_index",
-                self.exact_index(SensitiveField::IdNumber, text),
-            ))
-            .bind(("limit", i64::try_from(limit).unwrap_or(i64::MAX)))
-            .bind(("offset", i64::try_from(offset).unwrap_or(i64::MAX)))
-            .await?;
-        let count: Option<CountRow> = response.take(0)?;
-        let rows: Vec<SummaryRow> = response.take(1)?;
-
-        let rows = rows
-            .into_iter()
-            .map(SummaryRow::into_summary)
-            .collect::<Result<_, _>>()?;
-        let total = count.map_or(0, |c| u64::try_from(c.count).unwrap_or(0));
-        Ok(SearchPage { total, rows })
-    }
-}
-
-impl Store {
-    /// The blind index a typed search text would have as a stored phone or
-    /// ID number; a value that is neither gets an index nothing has.
-    fn exact_index(&self, field: SensitiveField, text: &str) -> String {
-        let normal = match field {
-            SensitiveField::Phone => Phone::parse(text).map(|p| p.as_str().to_string()).ok(),
-            SensitiveField::IdNumber => {
-                let number: String = text
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_uppercase();
-                (number.len() >= 6).then_some(number)
-            }
-        };
-        normal
-            .map(|value| self.vault.blind_index(field.key(), &value))
-            .unwrap_or_default()
-    }
 }
 
 /// A condition that keeps only files inside `scope`, and its bound values
@@ -1147,18 +1062,6 @@ impl CustomerRow {
             created_by: self.created_by,
             updated_at: time_fmt::format_minute_cst(self.updated_at.timestamp_millis()),
             updated_by: self.updated_by,
-        })
-    }
-}
-
-impl SummaryRow {
-    fn into_summary(self) -> Result<CustomerSummary, StoreError> {
-        Ok(CustomerSummary {
-            group: parse_group(&self.code, &self.customer_group)?,
-            region_name: region::full_name(&self.region),
-            code: self.code,
-            name: self.name,
-            region: self.region,
         })
     }
 }

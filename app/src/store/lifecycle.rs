@@ -509,6 +509,7 @@ impl Store {
                          WHERE status = 'under_disposal_review' AND hold_reason = '' \
                          RETURN VALUE code);
                      IF $gone = NONE {{ THROW 'not_destroyable' }};
+                     DELETE search_key WHERE file = $id;
                      CREATE type::record('destruction_certificate', $code) CONTENT $certificate \
                          RETURN NONE;
                      UPDATE person_request SET status = 'answered', answered_by = $actor, \
@@ -649,7 +650,8 @@ impl Store {
 /// What a destruction writes over a file: no personal value stays, only
 /// code, group, region, dates and the paper folder's place. Binds `$actor`,
 /// `$scrub_phone` and `$scrub_id`.
-const SCRUB: &str = "status = 'destroyed', name = '（已销毁）', \
+const SCRUB: &str = "status = 'destroyed', name = '（已销毁）', name_pinyin = '', \
+     name_initials = '', \
      phone_sealed = '', phone_index = $scrub_phone, extra_phones_sealed = '', \
      extra_phone_indexes = [], id_number_sealed = '', id_number_index = $scrub_id, \
      legal_representative = '', contact_person = '', township = '', address = '', \
@@ -705,7 +707,8 @@ impl Store {
                 &format!(
                     "LET $gone = (UPDATE $id SET {SCRUB} WHERE status != 'destroyed' \
                          RETURN VALUE code);
-                     IF array::len($gone) = 0 {{ THROW 'already_destroyed' }};"
+                     IF array::len($gone) = 0 {{ THROW 'already_destroyed' }};
+                     DELETE search_key WHERE file = $id;"
                 ),
                 audit,
                 |q| {

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "consent",
         sql: include_str!("migrations/0009_consent.surql"),
     },
+    Migration {
+        version: 10,
+        name: "search",
+        sql: include_str!("migrations/0010_search.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -16,12 +16,13 @@ mod lifecycle;
 mod migrations;
 mod quality;
 mod requests;
+pub mod search;
 mod timeline;
 mod upkeep;
 mod users;
 
 pub use audit::{AuditEntry, AuditSigner};
-pub use customers::{Edit, SearchPage, StoredFile, UpdateOutcome};
+pub use customers::{Edit, StoredFile, UpdateOutcome};
 pub use lifecycle::ReviewOutcome;
 pub use timeline::EntryOutcome;
 pub use upkeep::{DueFilter, VerificationWrite};
@@ -193,6 +194,10 @@ impl Store {
         };
         store.move_keys_out_of_the_database().await?;
         store.forget_unused_keys().await?;
+        let indexed = store.index_older_files().await?;
+        if indexed > 0 {
+            tracing::info!(files = indexed, "search keys written for older files");
+        }
         Ok(store)
     }
 

@@ -1,0 +1,470 @@
+//! 信息检索 in the store: the search keys written with every save of a file,
+//! and the one query behind the search page.
+//!
+//! Every kind of text the search box understands is answered through an
+//! index: archive codes, names, pinyin and initials by a range over their
+//! own indexes; ID numbers by their blind index; phones, phone endings,
+//! cooperation intentions and tags through `search_key` rows. Pages after
+//! the first start where the previous one ended (a cursor), so the
+//! hundredth page costs what the first does.
+
+use pinyin::ToPinyin;
+use surrealdb::engine::any::Any;
+use surrealdb::method::Transaction;
+use surrealdb::types::{RecordId, SurrealValue};
+use time::Date;
+
+use super::customers::scope_condition;
+use super::{Store, StoreError};
+use crate::domain::customer::{CustomerGroup, CustomerSummary};
+use crate::domain::region::{self, RegionFilter};
+use crate::domain::search::{
+    COUNT_LIMIT, Criteria, Cursor, DueFilter, SearchResults, SortKey, TextKind,
+};
+use crate::domain::{CustomerDetails, RegionScope, SensitiveField};
+
+/// The version of the keys [`Store::write_search_keys`] writes; a file
+/// with an older one is given new keys at start-up.
+pub(super) const SEARCH_VERSION: i64 = 1;
+
+/// Labels of the keyed hashes in `search_key`.
+const PHONE_TAIL: &str = "phone_tail";
+
+/// Surnames read differently from the same character in ordinary words.
+const SURNAMES: [(char, &str); 14] = [
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('区', "ou"),
+    ('仇', "qiu"),
+    ('解', "xie"),
+    ('查', "zha"),
+    ('朴', "piao"),
+    ('盖', "ge"),
+    ('乐', "yue"),
+    ('缪', "miao"),
+    ('翟', "zhai"),
+    ('覃', "qin"),
+    ('尉', "yu"),
+    ('长', "chang"),
+];
+
+/// A name's pinyin without tones or spaces, and its initials:
+/// `张三` → (`zhangsan`, `zs`). Latin letters and digits are kept as they
+/// are (lower-cased); other characters are left out.
+pub fn name_keys(name: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut initials = String::new();
+    for (position, ch) in name.chars().enumerate() {
+        let surname = (position == 0)
+            .then(|| SURNAMES.iter().find(|(c, _)| *c == ch).map(|(_, p)| *p))
+            .flatten();
+        let reading = surname.or_else(|| ch.to_pinyin().map(|p| p.plain()));
+        if let Some(reading) = reading {
+            full.push_str(reading);
+            initials.extend(reading.chars().next());
+        } else if ch.is_ascii_alphanumeric() {
+            let lower = ch.to_ascii_lowercase();
+            full.push(lower);
+            initials.push(lower);
+        }
+    }
+    (full, initials)
+}
+
+/// The last four digits of a phone, if it has four.
+fn tail(phone: &str) -> Option<&str> {
+    let digits = phone.len();
+    (digits >= 4 && phone.is_ascii()).then(|| &phone[digits - 4..])
+}
+
+#[derive(SurrealValue)]
+struct KeyRow {
+    key: String,
+    file: RecordId,
+}
+
+#[derive(SurrealValue)]
+struct FoundRow {
+    code: String,
+    name: String,
+    customer_group: String,
+    region: String,
+    updated: String,
+    next_verification: String,
+}
+
+impl FoundRow {
+    fn cursor(&self, sort: SortKey) -> Cursor {
+        let value = match sort {
+            SortKey::Code => String::new(),
+            SortKey::Name => self.name.clone(),
+            SortKey::Updated => self.updated.clone(),
+            SortKey::Due => self.next_verification.clone(),
+        };
+        Cursor {
+            value,
+            code: self.code.clone(),
+        }
+    }
+
+    fn into_summary(self) -> Option<CustomerSummary> {
+        Some(CustomerSummary {
+            group: CustomerGroup::from_key(&self.customer_group)?,
+            region_name: region::full_name(&self.region),
+            code: self.code,
+            name: self.name,
+            region: self.region,
+        })
+    }
+}
+
+/// Values bound to a query as it is put together.
+#[derive(Default)]
+struct Binds {
+    text: Vec<(String, String)>,
+    numbers: Vec<(String, i64)>,
+}
+
+impl Binds {
+    /// Binds `value` and answers its parameter (`$p3`).
+    fn text(&mut self, value: impl Into<String>) -> String {
+        let name = format!("p{}", self.text.len() + self.numbers.len());
+        self.text.push((name.clone(), value.into()));
+        format!("${name}")
+    }
+
+    fn number(&mut self, value: u64) -> String {
+        let name = format!("p{}", self.text.len() + self.numbers.len());
+        self.numbers
+            .push((name.clone(), i64::try_from(value).unwrap_or(i64::MAX)));
+        format!("${name}")
+    }
+}
+
+impl Store {
+    /// The search keys of a file, written inside `tx` with the file itself:
+    /// the pinyin columns, and the `search_key` rows in place of the old.
+    pub(super) async fn write_search_keys(
+        &self,
+        tx: &Transaction<Any>,
+        code: &str,
+        details: &CustomerDetails,
+    ) -> Result<(), surrealdb::Error> {
+        let (pinyin, initials) = name_keys(&details.name);
+        let file = RecordId::new("customer", code);
+        let mut keys = Vec::new();
+        for phone in details.phones() {
+            keys.push(format!("phone:{}", self.phone_key(phone)));
+            if let Some(last) = tail(phone) {
+                keys.push(format!("tail:{}", self.vault.blind_index(PHONE_TAIL, last)));
+            }
+        }
+        keys.extend(details.cooperation.iter().map(|c| format!("coop:{c}")));
+        keys.extend(details.tags.iter().map(|t| format!("tag:{t}")));
+        keys.sort();
+        keys.dedup();
+        let rows: Vec<KeyRow> = keys
+            .into_iter()
+            .map(|key| KeyRow {
+                key,
+                file: file.clone(),
+            })
+            .collect();
+        tx.query(
+            "UPDATE ONLY $file SET name_pinyin = $pinyin, name_initials = $initials, \
+                 search_version = $version RETURN NONE;
+             DELETE search_key WHERE file = $file;
+             IF array::len($rows) > 0 { INSERT INTO search_key $rows RETURN NONE };",
+        )
+        .bind(("file", file))
+        .bind(("pinyin", pinyin))
+        .bind(("initials", initials))
+        .bind(("version", SEARCH_VERSION))
+        .bind(("rows", rows))
+        .await?
+        .check()?;
+        Ok(())
+    }
+
+    fn phone_key(&self, phone: &str) -> String {
+        self.vault.blind_index(SensitiveField::Phone.key(), phone)
+    }
+
+    /// Gives every file opened before search keys existed (or under an
+    /// older version of them) its keys. Runs at start-up, in batches.
+    pub(super) async fn index_older_files(&self) -> Result<u64, StoreError> {
+        let mut indexed = 0;
+        loop {
+            let codes: Vec<String> = self
+                .db
+                .query(
+                    "SELECT VALUE code FROM customer WHERE search_version < $version \
+                     AND status != 'destroyed' LIMIT 200",
+                )
+                .bind(("version", SEARCH_VERSION))
+                .await?
+                .take(0)?;
+            if codes.is_empty() {
+                break;
+            }
+            for code in codes {
+                let details = match crate::domain::ArchiveCode::parse(&self.scheme, &code) {
+                    Ok(parsed) => self.stored_file(&parsed).await?.map(|f| f.details),
+                    Err(_) => None,
+                };
+                let tx = self.db.clone().begin().await?;
+                let written = match &details {
+                    Some(details) => self.write_search_keys(&tx, &code, details).await,
+                    // Unreadable without its key: never offered by search.
+                    None => tx
+                        .query("UPDATE ONLY $file SET search_version = $version RETURN NONE")
+                        .bind(("file", RecordId::new("customer", code.as_str())))
+                        .bind(("version", SEARCH_VERSION))
+                        .await
+                        .and_then(|r| r.check())
+                        .map(drop),
+                };
+                match written {
+                    Ok(()) => {
+                        tx.commit().await?;
+                    }
+                    Err(error) => {
+                        let _ = tx.cancel().await;
+                        return Err(error.into());
+                    }
+                }
+                indexed += 1;
+            }
+        }
+        Ok(indexed)
+    }
+
+    /// One page of the files in `scope` that meet `criteria`, and how many
+    /// there are (counted up to [`COUNT_LIMIT`]).
+    pub async fn search(
+        &self,
+        criteria: &Criteria,
+        scope: &RegionScope,
+        today: Date,
+    ) -> Result<SearchResults, StoreError> {
+        let mut binds = Binds::default();
+        let mut lets = Vec::new();
+        let mut conditions = Vec::new();
+
+        // Look-ups through `search_key` narrow the files to read first.
+        let mut lookups = Vec::new();
+        match &criteria.text {
+            TextKind::All => {}
+            TextKind::Code(code) => {
+                conditions.push(format!("string::starts_with(code, {})", binds.text(code)));
+            }
+            TextKind::CodeOrPinyin { code, pinyin } => {
+                let code = binds.text(code);
+                let pinyin = binds.text(pinyin);
+                conditions.push(format!(
+                    "(string::starts_with(code, {code}) \
+                     OR string::starts_with(name_pinyin, {pinyin}) \
+                     OR string::starts_with(name_initials, {pinyin}))"
+                ));
+            }
+            TextKind::Name(name) => {
+                conditions.push(format!("string::starts_with(name, {})", binds.text(name)));
+            }
+            TextKind::IdNumber(number) => {
+                let index = self
+                    .vault
+                    .blind_index(SensitiveField::IdNumber.key(), number);
+                conditions.push(format!("id_number_index = {}", binds.text(index)));
+            }
+            TextKind::Phone(phone) => lookups.push(format!("phone:{}", self.phone_key(phone))),
+            TextKind::PhoneTail(last) => {
+                lookups.push(format!("tail:{}", self.vault.blind_index(PHONE_TAIL, last)))
+            }
+        }
+        if let Some(cooperation) = &criteria.cooperation {
+            lookups.push(format!("coop:{cooperation}"));
+        }
+        if let Some(tag) = &criteria.tag {
+            lookups.push(format!("tag:{tag}"));
+        }
+        let source = if lookups.is_empty() {
+            "customer".to_string()
+        } else {
+            for (i, key) in lookups.iter().enumerate() {
+                let key = binds.text(key.clone());
+                let found = format!("(SELECT VALUE file FROM search_key WHERE key = {key})");
+                lets.push(if i == 0 {
+                    format!("LET $files = {found};")
+                } else {
+                    format!("LET $files = array::intersect($files, {found});")
+                });
+            }
+            "$files".to_string()
+        };
+
+        if let Some(group) = criteria.group {
+            conditions.push(format!("customer_group = {}", binds.text(group.key())));
+        }
+        match &criteria.region {
+            None => {}
+            Some(RegionFilter::Within(prefix)) => conditions.push(format!(
+                "string::starts_with(region, {})",
+                binds.text(prefix.clone())
+            )),
+            Some(RegionFilter::Township(code)) => {
+                conditions.push(format!("township = {}", binds.text(code.clone())));
+            }
+        }
+        if let Some(credit) = criteria.credit {
+            conditions.push(format!("credit_rating = {}", binds.text(credit.key())));
+        }
+        match criteria.status {
+            Some(status) => conditions.push(format!("status = {}", binds.text(status.key()))),
+            None => conditions.push("status != 'destroyed'".to_string()),
+        }
+        if let Some(low) = criteria.land_min {
+            conditions.push(format!("land_area_hundredths >= {}", binds.number(low)));
+        }
+        if let Some(high) = criteria.land_max {
+            conditions.push(format!("land_area_hundredths <= {}", binds.number(high)));
+        }
+        let soon = (today + time::Duration::days(crate::domain::upkeep::DUE_SOON_DAYS)).to_string();
+        match criteria.due {
+            None => {}
+            Some(DueFilter::Due) => conditions.push(format!(
+                "status = 'active' AND next_verification != '' AND next_verification <= {}",
+                binds.text(soon)
+            )),
+            Some(DueFilter::Overdue) => conditions.push(format!(
+                "status = 'active' AND next_verification != '' AND next_verification < {}",
+                binds.text(today.to_string())
+            )),
+        }
+        if criteria.sort == SortKey::Due {
+            conditions.push("next_verification != ''".to_string());
+        }
+        let (scope_match, scope_values) = scope_condition(scope);
+        conditions.push(scope_match);
+        let filter = conditions.join(" AND ");
+
+        // The page: ordered by the sort key and the code, starting after
+        // (or, going back, before) the cursor.
+        let (column, descending) = match criteria.sort {
+            SortKey::Code => ("code", false),
+            SortKey::Name => ("name", false),
+            SortKey::Updated => ("updated_at", true),
+            SortKey::Due => ("next_verification", false),
+        };
+        let backwards = criteria.before.is_some() && criteria.after.is_none();
+        let ascending = descending == backwards;
+        let (later, order) = if ascending {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
+        let mut page_filter = filter.clone();
+        let mut start = 0;
+        match criteria.after.as_ref().or(criteria.before.as_ref()) {
+            Some(cursor) => {
+                let code = binds.text(cursor.code.clone());
+                if criteria.sort == SortKey::Code {
+                    page_filter.push_str(&format!(" AND code {later} {code}"));
+                } else {
+                    let value = binds.text(cursor.value.clone());
+                    let value = if criteria.sort == SortKey::Updated {
+                        format!("<datetime>{value}")
+                    } else {
+                        value
+                    };
+                    page_filter.push_str(&format!(
+                        " AND ({column} {later} {value} \
+                         OR ({column} = {value} AND code {later} {code}))"
+                    ));
+                }
+            }
+            None => start = u64::from(criteria.page - 1) * u64::from(criteria.page_size),
+        }
+        let order_by = if criteria.sort == SortKey::Code {
+            format!("code {order}")
+        } else {
+            format!("{column} {order}, code {order}")
+        };
+        let limit = u64::from(criteria.page_size) + 1;
+        let script = format!(
+            "{lets}
+             RETURN array::len((SELECT VALUE id FROM {source} WHERE {filter} LIMIT {count}));
+             SELECT code, name, customer_group, region, updated_at, \
+                 <string>updated_at AS updated, next_verification FROM {source} \
+                 WHERE {page_filter} \
+                 ORDER BY {order_by} LIMIT {limit} START {start};",
+            lets = lets.join("\n"),
+            count = COUNT_LIMIT + 1,
+        );
+        let mut query = self.db.query(script);
+        for value in scope_values {
+            query = query.bind(value);
+        }
+        for value in binds.text {
+            query = query.bind(value);
+        }
+        for value in binds.numbers {
+            query = query.bind(value);
+        }
+        let mut response = query.await?;
+        let count_at = lets.len();
+        let total: Option<i64> = response.take(count_at)?;
+        let mut rows: Vec<FoundRow> = response.take(count_at + 1)?;
+
+        let more_this_way = rows.len() > criteria.page_size as usize;
+        rows.truncate(criteria.page_size as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let has_next = if backwards { true } else { more_this_way };
+        let total = total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0);
+        let first = rows
+            .first()
+            .map(|r| r.cursor(criteria.sort).encode())
+            .unwrap_or_default();
+        let last = rows
+            .last()
+            .map(|r| r.cursor(criteria.sort).encode())
+            .unwrap_or_default();
+        Ok(SearchResults {
+            total: total.min(COUNT_LIMIT),
+            more: total > COUNT_LIMIT,
+            page: criteria.page,
+            page_size: criteria.page_size,
+            rows: rows
+                .into_iter()
+                .filter_map(FoundRow::into_summary)
+                .collect(),
+            first,
+            last,
+            has_next,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_keyed_by_pinyin_and_initials() {
+        assert_eq!(name_keys("张三"), ("zhangsan".into(), "zs".into()));
+        assert_eq!(name_keys("欧阳春"), ("ouyangchun".into(), "oyc".into()));
+        // Surnames read their own way.
+        assert_eq!(name_keys("曾国强").1, "zgq");
+        assert_eq!(name_keys("单雄").0, "shanxiong");
+        // Letters and digits stay; punctuation goes.
+        assert_eq!(name_keys("锦江2号·农场A").0, "jinjiang2haonongchanga");
+    }
+
+    #[test]
+    fn a_phone_ends_in_its_last_four_digits() {
+        assert_eq!(tail("13812345678"), Some("5678"));
+        assert_eq!(tail("028-85551234"), Some("1234"));
+        assert_eq!(tail("123"), None);
+    }
+}
