@@ -1,72 +1,224 @@
-//! 档案查询: find files by archive code or name.
+//! 档案查询: one search box for codes, names, pinyin, phones and ID numbers,
+//! filters, an order, and pages.
 //!
-//! The query and the page live in the URL (`/customers?q=张&page=2`), so a
-//! search can be bookmarked and shared and the back button works.
+//! The query, the filters and the page live in the URL
+//! (`/customers?q=zs&group=farmer&page=2&after=…`), so a search can be
+//! bookmarked and shared and the back button brings the previous one back.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::customers::{SearchQuery, SearchResults, search_customers};
+use crate::api::customers::{cooperation_types, search_customers};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::pagination::Pagination;
+use crate::domain::profile::CreditRating;
+use crate::domain::search::{SearchQuery, SearchResults, SortKey};
+use crate::domain::{CustomerGroup, CustomerStatus};
 
 const PAGE_SIZE: u32 = 20;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query_map = use_query_map();
-    let text = move || query_map.with(|q| q.get("q").unwrap_or_default());
-    let page = move || {
-        query_map.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u32>().ok())
-                .unwrap_or(1)
-                .max(1)
-        })
-    };
-
-    let results = Resource::new(
-        move || SearchQuery {
-            text: text(),
-            page: page(),
+    let query = Memo::new(move |_| {
+        query_map.with(|q| SearchQuery {
             page_size: PAGE_SIZE,
-        },
-        search_customers,
-    );
+            ..SearchQuery::from_params(|name| q.get(name))
+        })
+    });
+    let results = Resource::new(move || query.get(), search_customers);
+    let types = Resource::new(|| (), |_| cooperation_types());
+    let value = move |pick: fn(&SearchQuery) -> &String| move || pick(&query.read()).clone();
+    let chosen = move |pick: fn(&SearchQuery) -> &String, option: &'static str| {
+        move || pick(&query.read()) == option
+    };
 
     view! {
         <Title text="档案查询" />
         <Breadcrumbs current="档案查询".to_string() />
         <h1>"档案查询"</h1>
-        <Form method="GET" action="/customers" attr:class="filter-bar" attr:role="search">
-            <div class="form-field inline">
-                <label for="q">"档案编号/姓名"</label>
-                <input
-                    id="q"
-                    name="q"
-                    type="search"
-                    placeholder="如 NH-510104 或 张三"
-                    prop:value=text
-                />
+        <Form method="GET" action="/customers" attr:class="search-form" attr:role="search">
+            <div class="filter-bar">
+                <div class="form-field inline grow">
+                    <label for="q">"查找"</label>
+                    <input
+                        id="q"
+                        name="q"
+                        type="search"
+                        placeholder="档案编号、姓名、拼音或首字母（zs）、电话或尾号、证件号"
+                        prop:value=value(|q| &q.text)
+                    />
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button primary">
+                        "查询"
+                    </button>
+                    <a class="button" href="/customers">
+                        "重置"
+                    </a>
+                </div>
             </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary">
-                    "查询"
-                </button>
-                <a class="button" href="/customers">
-                    "重置"
-                </a>
-            </div>
+            <details class="filters" prop:open=move || query.read().has_filters()>
+                <summary>"筛选与排序"</summary>
+                <div class="filter-grid">
+                    <div class="form-field">
+                        <label for="f-group">"客户类别"</label>
+                        <select id="f-group" name="group">
+                            <option value="">"全部"</option>
+                            {CustomerGroup::ALL
+                                .into_iter()
+                                .map(|g| {
+                                    view! {
+                                        <option
+                                            value=g.key()
+                                            selected=chosen(|q| &q.group, g.key())
+                                        >
+                                            {g.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="form-field">
+                        <label for="f-region">"地区码"</label>
+                        <input
+                            id="f-region"
+                            name="region"
+                            inputmode="numeric"
+                            placeholder="省/市/县 6 位或乡镇 9 位"
+                            prop:value=value(|q| &q.region)
+                        />
+                    </div>
+                    <div class="form-field">
+                        <label for="f-cooperation">"合作意向"</label>
+                        <select id="f-cooperation" name="cooperation">
+                            <option value="">"全部"</option>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    types
+                                        .await
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|t| {
+                                            let selected = query.read_untracked().cooperation == t.key;
+                                            view! {
+                                                <option value=t.key.clone() selected=selected>
+                                                    {t.label}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()
+                                })}
+                            </Suspense>
+                        </select>
+                    </div>
+                    <div class="form-field">
+                        <label for="f-credit">"信用等级"</label>
+                        <select id="f-credit" name="credit">
+                            <option value="">"全部"</option>
+                            {CreditRating::ALL
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <option
+                                            value=r.key()
+                                            selected=chosen(|q| &q.credit, r.key())
+                                        >
+                                            {r.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="form-field">
+                        <label for="f-status">"档案状态"</label>
+                        <select id="f-status" name="status">
+                            <option value="">"全部（不含已销毁）"</option>
+                            {CustomerStatus::ALL
+                                .into_iter()
+                                .map(|s| {
+                                    view! {
+                                        <option
+                                            value=s.key()
+                                            selected=chosen(|q| &q.status, s.key())
+                                        >
+                                            {s.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="form-field">
+                        <label for="f-land-min">"土地面积（亩）从"</label>
+                        <input
+                            id="f-land-min"
+                            name="land_min"
+                            inputmode="decimal"
+                            prop:value=value(|q| &q.land_min)
+                        />
+                    </div>
+                    <div class="form-field">
+                        <label for="f-land-max">"到"</label>
+                        <input
+                            id="f-land-max"
+                            name="land_max"
+                            inputmode="decimal"
+                            prop:value=value(|q| &q.land_max)
+                        />
+                    </div>
+                    <div class="form-field">
+                        <label for="f-due">"定期核对"</label>
+                        <select id="f-due" name="due">
+                            <option value="">"不限"</option>
+                            <option value="due" selected=chosen(|q| &q.due, "due")>
+                                "待核对（两周内到期或已逾期）"
+                            </option>
+                            <option value="overdue" selected=chosen(|q| &q.due, "overdue")>
+                                "已逾期"
+                            </option>
+                        </select>
+                    </div>
+                    <div class="form-field">
+                        <label for="f-tag">"标签"</label>
+                        <input id="f-tag" name="tag" prop:value=value(|q| &q.tag) />
+                    </div>
+                    <div class="form-field">
+                        <label for="f-sort">"排序"</label>
+                        <select id="f-sort" name="sort">
+                            {SortKey::ALL
+                                .into_iter()
+                                .map(|k| {
+                                    view! {
+                                        <option
+                                            value=k.key()
+                                            selected=move || {
+                                                let sort = query.read().sort.clone();
+                                                sort == k.key() || (sort.is_empty() && k == SortKey::Code)
+                                            }
+                                        >
+                                            {k.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                </div>
+            </details>
         </Form>
         <Transition fallback=|| {
             view! { <p class="loading">"正在查询…"</p> }
         }>
             {move || Suspend::new(async move {
                 match results.await {
-                    Ok(found) => view! { <ResultTable found text=text() /> }.into_any(),
+                    Ok(found) => {
+                        view! { <ResultTable found query=query.get_untracked() /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorBanner message=error.to_string() /> }.into_any(),
                 }
             })}
@@ -74,25 +226,46 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
-    let page = u64::from(found.page);
-    let link = move |to: u64| {
-        let mut href = format!("/customers?page={to}");
-        if !text.is_empty() {
-            href.push_str("&q=");
-            href.push_str(&super::url_escape(&text));
+/// The address of a page of the same search.
+fn page_link(query: &SearchQuery, page: u32, cursor: Option<(&str, &str)>) -> String {
+    let mut params: Vec<(&str, String)> = query.url_params();
+    if page > 1 {
+        params.push(("page", page.to_string()));
+        if let Some((name, value)) = cursor {
+            params.push((name, value.to_string()));
         }
-        href
-    };
+    }
+    let query: Vec<String> = params
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", super::url_escape(&value)))
+        .collect();
+    if query.is_empty() {
+        "/customers".to_string()
+    } else {
+        format!("/customers?{}", query.join("&"))
+    }
+}
 
+#[component]
+fn ResultTable(found: SearchResults, query: SearchQuery) -> impl IntoView {
     if found.rows.is_empty() {
         return view! { <p class="empty">"没有找到符合条件的档案。"</p> }.into_any();
     }
+    let page = found.page;
+    let previous = (page > 1).then(|| page_link(&query, page - 1, Some(("before", &found.first))));
+    let next = found
+        .has_next
+        .then(|| page_link(&query, page + 1, Some(("after", &found.last))));
+    let first = (page > 2).then(|| page_link(&query, 1, None));
+    let count = if found.more {
+        format!("超过 {} 条", found.total)
+    } else {
+        format!("共 {} 条", found.total)
+    };
 
     view! {
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="data-table" data-testid="search-results">
                 <thead>
                     <tr>
                         <th scope="col">"档案编号"</th>
@@ -124,7 +297,36 @@ fn ResultTable(found: SearchResults, text: String) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pagination total=found.total page page_size=found.page_size link />
+        <nav class="pagination" aria-label="分页">
+            <span class="total" data-testid="search-count">
+                {count}
+            </span>
+            <span>{format!("每页 {} 条 · 第 {page} 页", found.page_size)}</span>
+            {first
+                .map(|href| {
+                    view! {
+                        <a class="button" href=href>
+                            "第一页"
+                        </a>
+                    }
+                })}
+            {previous
+                .map(|href| {
+                    view! {
+                        <a class="button" href=href>
+                            "上一页"
+                        </a>
+                    }
+                })}
+            {next
+                .map(|href| {
+                    view! {
+                        <a class="button" href=href>
+                            "下一页"
+                        </a>
+                    }
+                })}
+        </nav>
     }
     .into_any()
 }
