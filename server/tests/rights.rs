@@ -282,6 +282,22 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             Some(Right::ExportSubsidyRoster),
             json!({ "region": "510104" }),
         ),
+        (
+            "analysis",
+            Some(Right::ViewAnalysis),
+            json!({ "region": "" }),
+        ),
+        (
+            "export_analysis",
+            Some(Right::ViewAnalysis),
+            json!({ "region": "" }),
+        ),
+        ("score_rules", Some(Right::ManageSettings), json!({})),
+        (
+            "save_score_rules",
+            Some(Right::ManageSettings),
+            json!({ "rules": {} }),
+        ),
     ]
 }
 

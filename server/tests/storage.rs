@@ -56,10 +56,10 @@ async fn a_second_start_does_not_rerun_the_migrations_and_keeps_the_files() {
 
     let second = reopen(&folder, &master).await.expect("reopens");
 
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     assert_eq!(
         second.applied_migrations().await.expect("listed"),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     );
     let kept = second
         .customer(&code)

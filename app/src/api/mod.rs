@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each reads as the same steps: who is
 //! calling and may they, parse the input, do the work in the store, answer.
 
+pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod backups;

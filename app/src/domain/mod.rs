@@ -5,6 +5,7 @@
 //! rule is a newtype with one fallible constructor ("parse, don't validate").
 
 pub mod account;
+pub mod analysis;
 pub mod archive_code;
 pub mod area;
 pub mod audit;

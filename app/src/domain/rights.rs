@@ -114,6 +114,9 @@ pub enum Right {
     RecordConsent,
     /// Draw up the subsidy roster of the files that consented to it.
     ExportSubsidyRoster,
+    /// See the counts, potential scores and watch list of the files in
+    /// one's regions, and export them.
+    ViewAnalysis,
 }
 
 impl Right {
@@ -139,6 +142,7 @@ impl Right {
             Self::HandleRequests => "个人信息请求",
             Self::RecordConsent => "登记同意与撤回",
             Self::ExportSubsidyRoster => "导出补贴申报名册",
+            Self::ViewAnalysis => "数据分析",
         }
     }
 }
@@ -147,7 +151,7 @@ use Role::{Admin, Archivist, Auditor, Manager, Staff};
 
 /// The rights table. Rights not listed for a role are refused; region-scoped
 /// roles hold their rights only inside their regions.
-pub const RIGHTS: [(Right, &[Role]); 20] = [
+pub const RIGHTS: [(Right, &[Role]); 21] = [
     (Right::CreateCustomer, &[Archivist, Staff]),
     (Right::ViewCustomer, &[Archivist, Staff, Manager]),
     (Right::SearchCustomers, &[Archivist, Staff, Manager]),
@@ -168,6 +172,7 @@ pub const RIGHTS: [(Right, &[Role]); 20] = [
     (Right::HandleRequests, &[Archivist, Manager]),
     (Right::RecordConsent, &[Archivist, Staff]),
     (Right::ExportSubsidyRoster, &[Archivist, Manager]),
+    (Right::ViewAnalysis, &[Archivist, Staff, Manager]),
 ];
 
 /// The regions a person may work in: whole provinces, cities or counties.

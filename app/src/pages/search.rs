@@ -120,8 +120,8 @@ pub fn SearchPage() -> impl IntoView {
                         <select id="f-credit" name="credit">
                             <option value="">"全部"</option>
                             {CreditRating::ALL
-                                .into_iter()
-                                .map(|r| {
+                                .iter()
+                                .map(|&r| {
                                     view! {
                                         <option
                                             value=r.key()

@@ -68,6 +68,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search",
         sql: include_str!("migrations/0010_search.surql"),
     },
+    Migration {
+        version: 11,
+        name: "analysis",
+        sql: include_str!("migrations/0011_analysis.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -6,6 +6,7 @@
 //! server or cluster. All of them go through the same code.
 
 pub mod alerts;
+pub mod analysis;
 pub mod audit;
 pub mod backup;
 pub mod consent;
