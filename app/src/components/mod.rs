@@ -2,6 +2,7 @@
 
 pub mod banner;
 pub mod breadcrumbs;
+pub mod chart;
 pub mod consent;
 pub mod consent_lists;
 pub mod customer_form;
