@@ -8,6 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::SignedInLayout;
 use crate::pages::{
     account::PasswordPage,
+    analysis::AnalysisPage,
     audit::AuditPage,
     backups::BackupsPage,
     consent_form::ConsentFormPage,
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("due") view=DuePage />
                     <Route path=path!("follow-ups") view=TasksPage />
                     <Route path=path!("quality") view=QualityPage />
+                    <Route path=path!("analysis") view=AnalysisPage />
                     <Route path=path!("feedback") view=FeedbackPage />
                     <Route path=path!("disposal") view=DisposalPage />
                     <Route path=path!("requests") view=RequestsPage />

@@ -16,12 +16,13 @@ use crate::domain::{CurrentUser, Right};
 
 /// Entries of the navigation: path, label, a one-character mark that stands
 /// in for an icon on the bottom bar, and the right it needs (if any).
-const NAV: [(&str, &str, &str, Option<Right>); 13] = [
+const NAV: [(&str, &str, &str, Option<Right>); 14] = [
     ("/", "首页", "首", None),
     ("/intake", "新建档案", "建", Some(Right::CreateCustomer)),
     ("/customers", "档案查询", "查", Some(Right::SearchCustomers)),
     ("/due", "待核对", "核", Some(Right::VerifyCustomer)),
     ("/follow-ups", "我的跟进", "跟", Some(Right::KeepTimeline)),
+    ("/analysis", "数据分析", "析", Some(Right::ViewAnalysis)),
     ("/quality", "数据质量", "质", Some(Right::ViewQualityReport)),
     ("/disposal", "销毁审核", "销", Some(Right::ViewDisposals)),
     ("/requests", "个人请求", "请", Some(Right::HandleRequests)),

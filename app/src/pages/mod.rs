@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod analysis;
 pub mod audit;
 pub mod backups;
 pub mod consent_form;

@@ -1,11 +1,12 @@
 //! 系统设置: the list of cooperation intentions that files choose from, how
 //! often each customer group's files are verified, how long they are kept,
-//! how soon people's requests are answered, and the purposes of processing
-//! that consents name.
+//! how soon people's requests are answered, the purposes of processing
+//! that consents name, and the rules of the potential score.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::analysis::{get_score_rules, save_score_rules};
 use crate::api::customers::{cooperation_types, save_cooperation_type};
 use crate::api::lifecycle::{retention_policies, save_retention_policy};
 use crate::api::requests::{request_due_days, save_request_due_days};
@@ -15,6 +16,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::consent_lists::ConsentListSettings;
 use crate::components::form as form_io;
 use crate::domain::CustomerGroup;
+use crate::domain::analysis::ScoreRules;
 use crate::domain::profile::CooperationType;
 use crate::domain::upkeep::MAX_CYCLE_MONTHS;
 
@@ -136,6 +138,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Retention />
         <RequestDays />
         <ConsentListSettings />
+        <ScoreRulesSettings />
     }
 }
 
@@ -351,4 +354,144 @@ fn Cycles() -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// The rules of the potential score and the watch list (数据分析).
+#[component]
+fn ScoreRulesSettings() -> impl IntoView {
+    let save = Action::new(|rules: &ScoreRules| save_score_rules(rules.clone()));
+    let rules = Resource::new(move || save.version().get(), |_| get_score_rules());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let typo = RwSignal::new(None::<String>);
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        match read_rules(&form) {
+            Ok(rules) => {
+                typo.set(None);
+                save.dispatch(rules);
+            }
+            Err(message) => typo.set(Some(message)),
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="score-rules-title">
+            <h2 id="score-rules-title">"潜力评估与风险关注规则"</h2>
+            <p class="hint">
+                "数据分析页按这些规则为在档客户计算潜力分，并列出需要关注的客户；每一项得分都会写明依据。信用等级只对同意“信用评估”的客户计分。"
+            </p>
+            {move || {
+                typo.get()
+                    .or_else(|| save.value().get().and_then(Result::err).map(|e| e.to_string()))
+                    .map(|message| view! { <ErrorBanner message /> })
+            }}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let current = rules.await.unwrap_or_default();
+                    view! {
+                        <form class="rules-form" node_ref=form_ref on:submit=on_submit>
+                            {RULE_FIELDS
+                                .iter()
+                                .map(|(name, label, read)| {
+                                    let id = format!("rule-{name}");
+                                    view! {
+                                        <div class="form-field">
+                                            <label for=id.clone()>{*label}</label>
+                                            <input
+                                                id=id
+                                                name=*name
+                                                type="number"
+                                                value=read(&current).to_string()
+                                            />
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                            <div class="form-actions">
+                                <button type="submit" class="button primary">
+                                    "保存规则"
+                                </button>
+                            </div>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Each rule's form control: its name, label, and its value in the rules.
+type RuleField = (&'static str, &'static str, fn(&ScoreRules) -> i64);
+
+const RULE_FIELDS: [RuleField; 13] = [
+    ("land_step_mu", "土地：每多少亩计一次分", |r| {
+        r.land_step_mu.into()
+    }),
+    ("land_points", "土地：每次计分", |r| {
+        r.land_points.into()
+    }),
+    ("land_cap", "土地：最多计分", |r| r.land_cap.into()),
+    ("cooperation_points", "合作记录：每次计分", |r| {
+        r.cooperation_points.into()
+    }),
+    ("cooperation_cap", "合作记录：最多计分", |r| {
+        r.cooperation_cap.into()
+    }),
+    ("credit_a", "信用 A 级计分", |r| r.credit_a.into()),
+    ("credit_b", "信用 B 级计分", |r| r.credit_b.into()),
+    ("credit_c", "信用 C 级计分", |r| r.credit_c.into()),
+    ("credit_d", "信用 D 级计分（可为负）", |r| {
+        r.credit_d.into()
+    }),
+    ("active_months", "活跃期（月）", |r| {
+        r.active_months.into()
+    }),
+    ("active_points", "活跃期内有往来计分", |r| {
+        r.active_points.into()
+    }),
+    ("high_potential", "高潜力分数线", |r| {
+        r.high_potential.into()
+    }),
+    ("lapse_months", "多少个月无合作算中断", |r| {
+        r.lapse_months.into()
+    }),
+];
+
+/// The rules as typed, or which one is not a whole number.
+fn read_rules(form: &web_sys::HtmlFormElement) -> Result<ScoreRules, String> {
+    let label = |name: &str| {
+        RULE_FIELDS
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map_or(name.to_string(), |(_, label, _)| (*label).to_string())
+    };
+    let value = |name: &str| -> Result<i64, String> {
+        form_io::text(form, name)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("“{}”请填写整数", label(name)))
+    };
+    let count = |name: &str| -> Result<u32, String> {
+        u32::try_from(value(name)?).map_err(|_| format!("“{}”不能为负数", label(name)))
+    };
+    let points = |name: &str| -> Result<i32, String> {
+        i32::try_from(value(name)?).map_err(|_| format!("“{}”超出范围", label(name)))
+    };
+    Ok(ScoreRules {
+        land_step_mu: count("land_step_mu")?,
+        land_points: count("land_points")?,
+        land_cap: count("land_cap")?,
+        cooperation_points: count("cooperation_points")?,
+        cooperation_cap: count("cooperation_cap")?,
+        credit_a: points("credit_a")?,
+        credit_b: points("credit_b")?,
+        credit_c: points("credit_c")?,
+        credit_d: points("credit_d")?,
+        active_months: count("active_months")?,
+        active_points: count("active_points")?,
+        high_potential: points("high_potential")?,
+        lapse_months: count("lapse_months")?,
+    })
 }
