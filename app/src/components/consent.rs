@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::consent::{get_consent_lists, get_file_consents, record_consent, withdraw_consent};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::field::{FormField, error_of};
 use crate::components::form as form_io;
 use crate::domain::consent::{
@@ -439,13 +439,7 @@ fn Withdraw(code: String, purpose: String, name: String) -> impl IntoView {
             on:submit=on_submit
             hidden=move || !open.get()
         >
-            {move || {
-                action
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=action />
             <label>
                 "撤回日期（不填为今天）" <input name="withdrawn_on" type="date" />
             </label>
@@ -498,13 +492,7 @@ fn NewConsent(code: String, lists: ConsentLists) -> impl IntoView {
             "登记新的同意"
         </button>
         <form class="consent-form" node_ref=form_ref on:submit=on_submit hidden=move || !open.get()>
-            {move || {
-                action
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=action />
             <ConsentFields lists errors method signature with_date=true print_href />
             <div class="form-actions">
                 <button

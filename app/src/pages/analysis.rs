@@ -10,7 +10,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::analysis::{AnalysisPage as Analysis, analysis, export_analysis};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::chart::{BarChart, Datum, DonutChart, LineChart};
 use crate::components::form::save_download;
@@ -61,13 +61,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 </button>
             </div>
         </Form>
-        {move || {
-            export
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-        }}
+        <ActionError action=export />
         <Transition fallback=|| {
             view! { <p class="loading">"正在统计…"</p> }
         }>

@@ -13,7 +13,7 @@ use crate::api::audit::{
     AuditPage, acknowledge_alert, audit_alerts, audit_events, export_audit, sign_audit_checkpoint,
     verify_audit_trail,
 };
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::pagination::Pagination;
 use crate::domain::audit::{Alert, AuditAction, AuditFilter, Outcome};
@@ -190,13 +190,7 @@ fn Alerts() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="alerts-title">
             <h2 id="alerts-title">"异常预警"</h2>
-            {move || {
-                acknowledge
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=acknowledge />
             <Transition fallback=|| {
                 view! { <p class="loading">"正在读取…"</p> }
             }>
@@ -302,13 +296,7 @@ fn ExportButtons(filter: Signal<AuditFilter>) -> impl IntoView {
                 "导出 XLSX"
             </button>
         </div>
-        {move || {
-            export
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-        }}
+        <ActionError action=export />
     }
 }
 

@@ -9,7 +9,7 @@ use crate::api::customers::{
 };
 use crate::api::lifecycle::{get_lifecycle, set_legal_hold};
 use crate::api::upkeep::{get_verification_state, resume_cooperation};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::consent::ConsentCard;
 use crate::components::facts::{FactItems, Facts};
@@ -334,13 +334,7 @@ fn ResumeCooperation(code: String, version: i64) -> impl IntoView {
             <p>
                 "客户已不再合作，档案不列入定期核对。客户重新合作时，可恢复为在档，并立即列入核对。"
             </p>
-            {move || {
-                resume
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=resume />
             <form class="inline-form" node_ref=form_ref on:submit=on_submit>
                 <label for="resume_reason">"恢复原因"</label>
                 <input
@@ -429,13 +423,7 @@ fn Lifecycle(code: String, version: i64, state: LifecycleState, may_hold: bool) 
                         </ul>
                     }
                 })}
-            {move || {
-                change
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=change />
             {may_hold
                 .then(|| {
                     view! {

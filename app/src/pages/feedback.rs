@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::feedback::{answer_feedback, list_feedback, send_feedback};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form as form_io;
 use crate::domain::feedback::{Feedback, FeedbackForm};
@@ -105,13 +105,7 @@ pub fn FeedbackPage() -> impl IntoView {
                         view! {
                             <section class="card" aria-labelledby="list-title">
                                 <h2 id="list-title">{title}</h2>
-                                {move || {
-                                    answer
-                                        .value()
-                                        .get()
-                                        .and_then(Result::err)
-                                        .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-                                }}
+                                <ActionError action=answer />
                                 {if list.items.is_empty() {
                                     view! { <p class="empty">"还没有反馈。"</p> }.into_any()
                                 } else {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::quality::{export_quality_report, get_quality_report};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::save_download;
 use crate::domain::quality::{COMPLETE_ENOUGH, QualityReport, QualityRow};
@@ -58,13 +58,7 @@ pub fn QualityPage() -> impl IntoView {
                 "导出 CSV"
             </button>
         </div>
-        {move || {
-            export
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-        }}
+        <ActionError action=export />
         <Suspense fallback=|| {
             view! { <p class="loading">"正在统计…"</p> }
         }>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::Download;
 use crate::api::consent::{Roster, export_subsidy_roster, subsidy_roster};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::facts::shown;
 use crate::components::form::save_download;
@@ -63,13 +63,7 @@ pub fn RosterPage() -> impl IntoView {
                 </a>
             </div>
         </Form>
-        {move || {
-            export
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-        }}
+        <ActionError action=export />
         <Transition fallback=|| {
             view! { <p class="loading">"正在生成名册…"</p> }
         }>

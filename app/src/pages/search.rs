@@ -13,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::customers::{cooperation_types, search_customers};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::pagination::PageNav;
 use crate::domain::profile::CreditRating;
 use crate::domain::search::{SearchQuery, SearchResults, SortKey};
 use crate::domain::{CustomerGroup, CustomerStatus};
@@ -31,9 +32,6 @@ pub fn SearchPage() -> impl IntoView {
     let results = Resource::new(move || query.get(), search_customers);
     let types = Resource::new(|| (), |_| cooperation_types());
     let value = move |pick: fn(&SearchQuery) -> &String| move || pick(&query.read()).clone();
-    let chosen = move |pick: fn(&SearchQuery) -> &String, option: &'static str| {
-        move || pick(&query.read()) == option
-    };
 
     view! {
         <Title text="档案查询" />
@@ -63,25 +61,13 @@ pub fn SearchPage() -> impl IntoView {
             <details class="filters" prop:open=move || query.read().has_filters()>
                 <summary>"筛选与排序"</summary>
                 <div class="filter-grid">
-                    <div class="form-field">
-                        <label for="f-group">"客户类别"</label>
-                        <select id="f-group" name="group">
-                            <option value="">"全部"</option>
-                            {CustomerGroup::ALL
-                                .into_iter()
-                                .map(|g| {
-                                    view! {
-                                        <option
-                                            value=g.key()
-                                            selected=chosen(|q| &q.group, g.key())
-                                        >
-                                            {g.label()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
+                    <Choice
+                        name="group"
+                        label="客户类别"
+                        any="全部"
+                        options=CustomerGroup::ALL.iter().map(|g| (g.key(), g.label())).collect()
+                        current=Signal::derive(move || query.read().group.clone())
+                    />
                     <div class="form-field">
                         <label for="f-region">"地区码"</label>
                         <input
@@ -115,44 +101,20 @@ pub fn SearchPage() -> impl IntoView {
                             </Suspense>
                         </select>
                     </div>
-                    <div class="form-field">
-                        <label for="f-credit">"信用等级"</label>
-                        <select id="f-credit" name="credit">
-                            <option value="">"全部"</option>
-                            {CreditRating::ALL
-                                .iter()
-                                .map(|&r| {
-                                    view! {
-                                        <option
-                                            value=r.key()
-                                            selected=chosen(|q| &q.credit, r.key())
-                                        >
-                                            {r.label()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="form-field">
-                        <label for="f-status">"档案状态"</label>
-                        <select id="f-status" name="status">
-                            <option value="">"全部（不含已销毁）"</option>
-                            {CustomerStatus::ALL
-                                .into_iter()
-                                .map(|s| {
-                                    view! {
-                                        <option
-                                            value=s.key()
-                                            selected=chosen(|q| &q.status, s.key())
-                                        >
-                                            {s.label()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
+                    <Choice
+                        name="credit"
+                        label="信用等级"
+                        any="全部"
+                        options=CreditRating::ALL.iter().map(|r| (r.key(), r.label())).collect()
+                        current=Signal::derive(move || query.read().credit.clone())
+                    />
+                    <Choice
+                        name="status"
+                        label="档案状态"
+                        any="全部（不含已销毁）"
+                        options=CustomerStatus::ALL.iter().map(|s| (s.key(), s.label())).collect()
+                        current=Signal::derive(move || query.read().status.clone())
+                    />
                     <div class="form-field">
                         <label for="f-land-min">"土地面积（亩）从"</label>
                         <input
@@ -171,43 +133,27 @@ pub fn SearchPage() -> impl IntoView {
                             prop:value=value(|q| &q.land_max)
                         />
                     </div>
-                    <div class="form-field">
-                        <label for="f-due">"定期核对"</label>
-                        <select id="f-due" name="due">
-                            <option value="">"不限"</option>
-                            <option value="due" selected=chosen(|q| &q.due, "due")>
-                                "待核对（两周内到期或已逾期）"
-                            </option>
-                            <option value="overdue" selected=chosen(|q| &q.due, "overdue")>
-                                "已逾期"
-                            </option>
-                        </select>
-                    </div>
+                    <Choice
+                        name="due"
+                        label="定期核对"
+                        any="不限"
+                        options=vec![
+                            ("due", "待核对（两周内到期或已逾期）"),
+                            ("overdue", "已逾期"),
+                        ]
+                        current=Signal::derive(move || query.read().due.clone())
+                    />
                     <div class="form-field">
                         <label for="f-tag">"标签"</label>
                         <input id="f-tag" name="tag" prop:value=value(|q| &q.tag) />
                     </div>
-                    <div class="form-field">
-                        <label for="f-sort">"排序"</label>
-                        <select id="f-sort" name="sort">
-                            {SortKey::ALL
-                                .into_iter()
-                                .map(|k| {
-                                    view! {
-                                        <option
-                                            value=k.key()
-                                            selected=move || {
-                                                let sort = query.read().sort.clone();
-                                                sort == k.key() || (sort.is_empty() && k == SortKey::Code)
-                                            }
-                                        >
-                                            {k.label()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
+                    <Choice
+                        name="sort"
+                        label="排序"
+                        any=""
+                        options=SortKey::ALL.iter().map(|k| (k.key(), k.label())).collect()
+                        current=Signal::derive(move || query.read().sort.clone())
+                    />
                 </div>
             </details>
         </Form>
@@ -223,6 +169,37 @@ pub fn SearchPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A select of keyed options under its label; `any` (when not empty) is
+/// a first option that leaves the filter off.
+#[component]
+fn Choice(
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    current: Signal<String>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="form-field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                {(!any.is_empty()).then(|| view! { <option value="">{any}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(key, text)| {
+                        view! {
+                            <option value=key selected=move || current.read().as_str() == key>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -297,36 +274,13 @@ fn ResultTable(found: SearchResults, query: SearchQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label="分页">
-            <span class="total" data-testid="search-count">
-                {count}
-            </span>
-            <span>{format!("每页 {} 条 · 第 {page} 页", found.page_size)}</span>
-            {first
-                .map(|href| {
-                    view! {
-                        <a class="button" href=href>
-                            "第一页"
-                        </a>
-                    }
-                })}
-            {previous
-                .map(|href| {
-                    view! {
-                        <a class="button" href=href>
-                            "上一页"
-                        </a>
-                    }
-                })}
-            {next
-                .map(|href| {
-                    view! {
-                        <a class="button" href=href>
-                            "下一页"
-                        </a>
-                    }
-                })}
-        </nav>
+        <PageNav
+            count
+            place=format!("每页 {} 条 · 第 {page} 页", found.page_size)
+            first
+            previous
+            next
+        />
     }
     .into_any()
 }

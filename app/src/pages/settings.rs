@@ -11,7 +11,7 @@ use crate::api::customers::{cooperation_types, save_cooperation_type};
 use crate::api::lifecycle::{retention_policies, save_retention_policy};
 use crate::api::requests::{request_due_days, save_request_due_days};
 use crate::api::upkeep::{get_verification_cycles, save_verification_cycle};
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::consent_lists::ConsentListSettings;
 use crate::components::form as form_io;
@@ -50,12 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
             <p class="form-note">
                 "新建和修改档案时可勾选的合作意向。停用的选项不再提供，但已勾选它的档案仍照常显示。"
             </p>
-            {move || {
-                save.value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=save />
             <Suspense fallback=|| {
                 view! { <p class="loading">"正在读取…"</p> }
             }>
@@ -157,12 +152,7 @@ fn RequestDays() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="request-days-title">
             <h2 id="request-days-title">"个人信息请求答复期限"</h2>
-            {move || {
-                save.value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=save />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let current = days.await.unwrap_or(15);
@@ -203,12 +193,7 @@ fn Retention() -> impl IntoView {
             <p class="form-note">
                 "合作结束（档案停用）后保留多少年；届满的档案进入销毁审核。每项期限须写明依据。"
             </p>
-            {move || {
-                save.value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=save />
             <Suspense fallback=|| {
                 view! { <p class="loading">"正在读取…"</p> }
             }>
@@ -292,12 +277,7 @@ fn Cycles() -> impl IntoView {
             <p class="form-note">
                 "每类客户的档案多久核对一次（单位：月，默认 3 个月即每季度）。新周期从每份档案下一次核对或新建时起算，已排定的日期不变。"
             </p>
-            {move || {
-                save.value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e| view! { <ErrorBanner message=e.to_string() /> })
-            }}
+            <ActionError action=save />
             <Suspense fallback=|| {
                 view! { <p class="loading">"正在读取…"</p> }
             }>
