@@ -66,7 +66,7 @@ test("a bar of the analysis opens the files behind it", async ({ page }) => {
 
   await expect(page).toHaveURL(/\/customers\?region=510104$/);
   await expect(page.getByTestId("search-results")).toBeVisible();
-  await expect(page.getByTestId("search-count")).toContainText("条");
+  await expect(page.getByTestId("page-count")).toContainText("条");
   // The file just opened is among them, found by its code.
   await page.getByLabel("查找").fill(code);
   await page.getByRole("button", { name: "查询" }).click();
