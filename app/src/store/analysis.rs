@@ -128,6 +128,8 @@ impl Store {
     }
 
     /// The analysis of the files in `scope` (and in `region`, if given).
+    // Limitation: reads every file of the scope and the whole timeline per
+    // request; counts kept up to date on every save would make it constant.
     pub async fn analysis(
         &self,
         scope: &RegionScope,

@@ -27,10 +27,11 @@ use crate::domain::{CustomerDetails, RegionScope, SensitiveField};
 /// with an older one is given new keys at start-up.
 pub(super) const SEARCH_VERSION: i64 = 1;
 
-/// Labels of the keyed hashes in `search_key`.
+/// The label of the keyed hash of a phone's last four digits.
 const PHONE_TAIL: &str = "phone_tail";
 
 /// Surnames read differently from the same character in ordinary words.
+// Limitation: other characters with several readings get the first one.
 const SURNAMES: [(char, &str); 14] = [
     ('曾', "zeng"),
     ('单', "shan"),
@@ -267,6 +268,8 @@ impl Store {
                      OR string::starts_with(name_initials, {pinyin}))"
                 ));
             }
+            // Limitation: a name is found by its beginning only; a
+            // character in the middle would need a scan or a full-text index.
             TextKind::Name(name) => {
                 conditions.push(format!("string::starts_with(name, {})", binds.text(name)));
             }
@@ -382,6 +385,8 @@ impl Store {
                     ));
                 }
             }
+            // Limitation: without a cursor (a page number typed into the
+            // URL) the rows before the page are skipped one by one.
             None => start = u64::from(criteria.page - 1) * u64::from(criteria.page_size),
         }
         let order_by = if criteria.sort == SortKey::Code {
