@@ -120,8 +120,17 @@ fn nongdang(folder: &Path, port: u16) -> Command {
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_HASH_FILES", "false")
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(Stdio::null());
+    // What the server says goes to a log beside the archive, for the
+    // message of a start that fails.
+    match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(folder.join("server.log"))
+    {
+        Ok(log) => command.stderr(log),
+        Err(_) => command.stderr(Stdio::null()),
+    };
     command
 }
 
@@ -129,7 +138,8 @@ fn nongdang(folder: &Path, port: u16) -> Command {
 fn start(folder: &Path) -> (Child, u16) {
     let port = free_port();
     let mut child = nongdang(folder, port).spawn().expect("server starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Generous: a loaded CI machine replays the engine's log slowly.
+    let deadline = Instant::now() + Duration::from_secs(180);
     while Instant::now() < deadline {
         if call(port, "session_user", &json!({}), None).is_ok_and(|a| a.status == 200) {
             return (child, port);
@@ -138,7 +148,12 @@ fn start(folder: &Path) -> (Child, u16) {
     }
     let _ = child.kill();
     let _ = child.wait();
-    panic!("the server did not come up");
+    let log = std::fs::read_to_string(folder.join("server.log")).unwrap_or_default();
+    let tail: Vec<&str> = log.lines().rev().take(20).collect();
+    panic!(
+        "the server did not come up; its last words:\n{}",
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    );
 }
 
 fn sign_in(port: u16, username: &str, password: &str) -> String {
