@@ -63,8 +63,16 @@ test("consent is signed on the tablet at intake, printed on the form, and withdr
   // A withdrawal takes the file off the subsidy roster, with the reason.
   await openReady(page, `/customers/${code}`);
   const subsidy = page.getByTestId("consents").locator("tr[data-purpose=subsidy]");
-  await subsidy.getByRole("button", { name: "撤回“政府补贴申报”" }).click();
-  await subsidy.getByLabel("撤回方式").fill("本人来电");
+  // The card's rows hydrate once their data is in; a tap before that is
+  // lost, so tap until the withdrawal form opens.
+  const note = subsidy.getByLabel("撤回方式");
+  await expect(async () => {
+    if (!(await note.isVisible())) {
+      await subsidy.getByRole("button", { name: "撤回“政府补贴申报”" }).click();
+    }
+    await expect(note).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  await note.fill("本人来电");
   await subsidy.getByRole("button", { name: "撤回“政府补贴申报”" }).click();
   await expect(page.getByTestId("consents").locator("tr[data-purpose=subsidy]")).toContainText("撤回");
 
@@ -79,6 +87,9 @@ test("a file with an ID number is not saved without consent or a legal basis", a
     ...farmer,
     name: uniqueName("冯"),
     idNumber: uniqueIdNumber(),
+    // A phone of its own: the shared one would first ask to confirm
+    // possible duplicates.
+    phone: uniquePhone(),
     purposes: [],
     consentPaper: undefined,
   });

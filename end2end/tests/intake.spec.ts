@@ -16,7 +16,7 @@ test("a new file is opened, found by name, and reads back from the database", as
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 
   await openReady(page, "/customers");
-  await page.getByLabel("档案编号/姓名").fill(name);
+  await page.getByLabel("查找").fill(name);
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page).toHaveURL(/[?&]q=/);
   const row = page.getByRole("row").filter({ hasText: name });
