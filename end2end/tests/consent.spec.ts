@@ -74,7 +74,9 @@ test("consent is signed on the tablet at intake, printed on the form, and withdr
   }).toPass();
   await note.fill("本人来电");
   await subsidy.getByRole("button", { name: "撤回“政府补贴申报”" }).click();
-  await expect(page.getByTestId("consents").locator("tr[data-purpose=subsidy]")).toContainText("撤回");
+  // The page reloads with the withdrawal recorded.
+  await expect(page.getByTestId("consents").locator("tr[data-purpose=subsidy]")).toContainText(/已于 \d{4}-\d{2}-\d{2} 撤回/);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
 
   await openReady(page, "/subsidy-roster?region=510104");
   await expect(page.getByTestId("roster-refused")).toContainText(code);

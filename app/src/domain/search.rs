@@ -16,7 +16,7 @@ use super::region::RegionFilter;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
 /// Counting stops here: beyond it a list says "more than".
-pub const COUNT_LIMIT: u64 = 10_000;
+pub const COUNT_LIMIT: u64 = 1_000;
 
 /// A search as the search page sends it; every field may be left empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +204,7 @@ impl SearchQuery {
     /// The criteria this query stands for, or what to mend, in words for
     /// staff.
     pub fn criteria(&self) -> Result<Criteria, String> {
-        if self.text.chars().count() > 60 {
+        if self.text.chars().count() > 100 {
             return Err("查询内容过长，请缩短后再查".to_string());
         }
         let keyed = |value: &str| {

@@ -394,12 +394,26 @@ impl Store {
         } else {
             format!("{column} {order}, code {order}")
         };
+        // Without text to look up, the filters left are broad (a group, a
+        // province, a rating): reading the sort order's own index and
+        // stopping at the page's end beats gathering every match to sort.
+        // Limitation: a rare combination of broad filters reads far down
+        // that index before it fills a page.
+        let broad = matches!(criteria.text, TextKind::All)
+            && lookups.is_empty()
+            && !matches!(criteria.region, Some(RegionFilter::Township(_)));
+        let page_source = match (broad, criteria.sort) {
+            (true, SortKey::Code) => "customer WITH INDEX customer_code".to_string(),
+            (true, SortKey::Name) => "customer WITH INDEX customer_name".to_string(),
+            (true, SortKey::Updated) => "customer WITH INDEX customer_updated".to_string(),
+            _ => source.clone(),
+        };
         let limit = u64::from(criteria.page_size) + 1;
         let script = format!(
             "{lets}
              RETURN array::len((SELECT VALUE id FROM {source} WHERE {filter} LIMIT {count}));
              SELECT code, name, customer_group, region, updated_at, \
-                 <string>updated_at AS updated, next_verification FROM {source} \
+                 <string>updated_at AS updated, next_verification FROM {page_source} \
                  WHERE {page_filter} \
                  ORDER BY {order_by} LIMIT {limit} START {start};",
             lets = lets.join("\n"),
