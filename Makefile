@@ -24,7 +24,7 @@ LEPTOS_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=nongdang \
 SSR := -p server -p app --features app/ssr
 HYDRATE := -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test setup fmt lint unit e2e release
+.PHONY: run test setup fmt lint unit e2e release bench
 
 run: setup
 	cargo leptos serve
@@ -67,3 +67,8 @@ e2e:
 # An optimised build for production: target/site and the `nongdang` binary.
 release: setup
 	cargo leptos build --release
+
+# The benchmark of README "Benchmarks", e.g. make bench ARGS="--files 100000".
+ARGS ?=
+bench: setup
+	$(LEPTOS_ENV) cargo bench -p server --bench archive -- $(ARGS)
