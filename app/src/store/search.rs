@@ -401,7 +401,13 @@ impl Store {
         // that index before it fills a page.
         let broad = matches!(criteria.text, TextKind::All)
             && lookups.is_empty()
-            && !matches!(criteria.region, Some(RegionFilter::Township(_)));
+            && match &criteria.region {
+                None => true,
+                // A province or a prefecture; a county or a township is
+                // narrow enough to gather and sort.
+                Some(RegionFilter::Within(prefix)) => prefix.len() < 6,
+                Some(RegionFilter::Township(_)) => false,
+            };
         let page_source = match (broad, criteria.sort) {
             (true, SortKey::Code) => "customer WITH INDEX customer_code".to_string(),
             (true, SortKey::Name) => "customer WITH INDEX customer_name".to_string(),
