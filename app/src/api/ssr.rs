@@ -238,6 +238,14 @@ pub(crate) fn origin(https: bool) -> String {
 /// Logs a store failure once, here at the boundary, and hides it from the
 /// caller.
 pub(crate) fn internal(error: StoreError) -> AppError {
+    if let StoreError::Contention(_) = error {
+        // Too many saves at the same moment: nothing was written, and the
+        // same request can simply be sent again.
+        tracing::warn!(error = %error.log_safe(), "store busy");
+        return AppError::Conflict(
+            "档案库此刻正忙，本次未保存任何内容，请稍后重新提交。".to_string(),
+        );
+    }
     tracing::error!(error = %error.log_safe(), "store operation failed");
     AppError::Internal
 }
@@ -246,4 +254,18 @@ pub(crate) fn internal(error: StoreError) -> AppError {
 pub(crate) fn hashing_failed(error: String) -> AppError {
     tracing::error!(error = %error, "password hashing failed");
     AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_archive_asks_to_send_again_instead_of_failing() {
+        match internal(StoreError::Contention("NH-510104".to_string())) {
+            AppError::Conflict(message) => assert!(message.contains("重新提交"), "{message}"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert!(matches!(internal(StoreError::NotEmpty), AppError::Internal));
+    }
 }
