@@ -221,6 +221,6 @@ async fn build(request: &super::ssr::Request, region: &str) -> Result<AnalysisPa
         overview: found.overview,
         potential: found.potential,
         watch: found.watch,
-        rules: store.score_rules().await.map_err(ssr::internal)?,
+        rules: found.rules,
     })
 }

@@ -51,6 +51,8 @@ pub struct Analysis {
     pub overview: Overview,
     pub potential: Vec<Scored>,
     pub watch: Vec<Watched>,
+    /// The rules the scores were computed by.
+    pub rules: ScoreRules,
 }
 
 /// What the timeline says of one file.
@@ -347,6 +349,7 @@ impl Store {
             overview,
             potential: potential_list,
             watch,
+            rules,
         })
     }
 }
