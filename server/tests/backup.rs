@@ -4,7 +4,7 @@
 
 use app::domain::audit::AuditAction;
 use app::domain::lifecycle::ProposalKind;
-use app::domain::{ArchiveCodeScheme, CheckedFile, CustomerForm, RegionScope};
+use app::domain::{ArchiveCode, ArchiveCodeScheme, CheckedFile, CustomerForm, RegionScope};
 use app::secure::vault::{Vault, random_key};
 use app::store::{AuditEntry, AuditSigner, DbSettings, ReviewOutcome, Store};
 
@@ -44,6 +44,46 @@ async fn open(folder: &std::path::Path, master: &[u8; 32]) -> Store {
     )
     .await
     .expect("opens")
+}
+
+/// Ends the file's relationship long ago, so its retention is over.
+async fn end_relationship(store: &Store, code: &ArchiveCode) {
+    store
+        .raw_query(&format!(
+            "UPDATE customer SET status = 'inactive', relationship_ended = '2010-01-01' \
+             WHERE code = '{code}'"
+        ))
+        .await
+        .expect("ended");
+}
+
+/// Destroys the file the way the disposal review does: proposed by one
+/// person, approved by another, its key then forgotten by the backups.
+async fn destroy(store: &Store, backups: &app::store::backup::Backups, code: &ArchiveCode) {
+    let proposed = store
+        .propose_disposal(
+            code,
+            (ProposalKind::Destroy, "期满", ""),
+            "archivist1",
+            &event(AuditAction::Disposal),
+        )
+        .await
+        .expect("proposed");
+    assert_eq!(proposed, ReviewOutcome::Done);
+    let proposal = store.lifecycle_state(code).await.expect("state").proposals[0].clone();
+    let key_id = store.key_id_of(code.as_str()).await.expect("key id");
+    let certificate = store
+        .destroy_file(
+            &proposal,
+            ("manager1", "同意"),
+            &event(AuditAction::Destroy),
+        )
+        .await
+        .expect("destroyed")
+        .expect("allowed");
+    backups
+        .forget(&key_id, &certificate)
+        .expect("backups pruned");
 }
 
 /// Every file under `folder`, read whole.
@@ -204,13 +244,7 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
         )
         .await
         .expect("filed");
-    store
-        .raw_query(&format!(
-            "UPDATE customer SET status = 'inactive', relationship_ended = '2010-01-01' \
-             WHERE code = '{code}'"
-        ))
-        .await
-        .expect("ended");
+    end_relationship(&store, &code).await;
     let backups = store.backups(place.path().join("backups"), 5);
     let before = backups.create(&store).await.expect("backup taken");
     let key_id = store.key_id_of(code.as_str()).await.expect("key id");
@@ -220,29 +254,7 @@ async fn a_destroyed_file_stays_unreadable_even_from_an_older_backup() {
         .find_map(|l| l.strip_prefix(&format!("{key_id} ")).map(str::to_string))
         .expect("the file's key");
 
-    let proposed = store
-        .propose_disposal(
-            &code,
-            (ProposalKind::Destroy, "期满", ""),
-            "archivist1",
-            &event(AuditAction::Disposal),
-        )
-        .await
-        .expect("proposed");
-    assert_eq!(proposed, ReviewOutcome::Done);
-    let proposal = store.lifecycle_state(&code).await.expect("state").proposals[0].clone();
-    let certificate = store
-        .destroy_file(
-            &proposal,
-            ("manager1", "同意"),
-            &event(AuditAction::Destroy),
-        )
-        .await
-        .expect("destroyed")
-        .expect("allowed");
-    backups
-        .forget(&key_id, &certificate)
-        .expect("backups pruned");
+    destroy(&store, &backups, &code).await;
     assert!(store.customer(&code).await.expect("read").is_none());
     drop(store);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -316,36 +328,8 @@ async fn a_backup_older_than_a_destroyed_file_never_hands_out_its_code_again() {
         )
         .await
         .expect("filed");
-    store
-        .raw_query(&format!(
-            "UPDATE customer SET status = 'inactive', relationship_ended = '2010-01-01' \
-             WHERE code = '{code}'"
-        ))
-        .await
-        .expect("ended");
-    store
-        .propose_disposal(
-            &code,
-            (ProposalKind::Destroy, "期满", ""),
-            "archivist1",
-            &event(AuditAction::Disposal),
-        )
-        .await
-        .expect("proposed");
-    let proposal = store.lifecycle_state(&code).await.expect("state").proposals[0].clone();
-    let key_id = store.key_id_of(code.as_str()).await.expect("key id");
-    let certificate = store
-        .destroy_file(
-            &proposal,
-            ("manager1", "同意"),
-            &event(AuditAction::Destroy),
-        )
-        .await
-        .expect("destroyed")
-        .expect("allowed");
-    backups
-        .forget(&key_id, &certificate)
-        .expect("backups pruned");
+    end_relationship(&store, &code).await;
+    destroy(&store, &backups, &code).await;
     drop(store);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
