@@ -177,7 +177,12 @@ fn Report(page: Analysis, region: String) -> impl IntoView {
                     rules.high_potential,
                 )}
             </p>
-            <ScoredTable rows=page.potential />
+            <ListedTable
+                rows=page.potential.into_iter().map(Listed::from).collect()
+                testid="potential"
+                empty="暂无达到分数线的客户。"
+                reasons="依据"
+            />
         </section>
         <section class="card" aria-labelledby="watch-title">
             <h2 id="watch-title">"风险关注"</h2>
@@ -187,86 +192,90 @@ fn Report(page: Analysis, region: String) -> impl IntoView {
                     rules.lapse_months,
                 )}
             </p>
-            <WatchTable rows=page.watch />
+            <ListedTable
+                rows=page.watch.into_iter().map(Listed::from).collect()
+                testid="watch"
+                empty="暂无需要关注的客户。"
+                reasons="原因"
+            />
         </section>
     }
 }
 
-#[component]
-fn ScoredTable(rows: Vec<Scored>) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">"暂无达到分数线的客户。"</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap">
-            <table class="data-table" data-testid="potential">
-                <thead>
-                    <tr>
-                        <th scope="col">"档案编号"</th>
-                        <th scope="col">"姓名/单位名称"</th>
-                        <th scope="col">"地区"</th>
-                        <th scope="col">"潜力分"</th>
-                        <th scope="col">"依据"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|s| {
-                            view! {
-                                <tr>
-                                    <td>
-                                        <a href=format!(
-                                            "/customers/{}",
-                                            s.code,
-                                        )>{s.code.clone()}</a>
-                                    </td>
-                                    <td>{s.name}</td>
-                                    <td>{s.region_name}</td>
-                                    <td class="number">{s.score}</td>
-                                    <td>{s.reasons.join("；")}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+/// One customer of a list and why it is there; `score` for the
+/// potential list.
+struct Listed {
+    code: String,
+    name: String,
+    region_name: String,
+    score: Option<i32>,
+    reasons: Vec<String>,
 }
 
-#[component]
-fn WatchTable(rows: Vec<Watched>) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">"暂无需要关注的客户。"</p> }.into_any();
+impl From<Scored> for Listed {
+    fn from(s: Scored) -> Self {
+        Self {
+            code: s.code,
+            name: s.name,
+            region_name: s.region_name,
+            score: Some(s.score),
+            reasons: s.reasons,
+        }
     }
+}
+
+impl From<Watched> for Listed {
+    fn from(w: Watched) -> Self {
+        Self {
+            code: w.code,
+            name: w.name,
+            region_name: w.region_name,
+            score: None,
+            reasons: w.reasons,
+        }
+    }
+}
+
+/// The high-potential customers or the watch list, with the reasons.
+#[component]
+fn ListedTable(
+    rows: Vec<Listed>,
+    testid: &'static str,
+    empty: &'static str,
+    reasons: &'static str,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    let scored = rows.iter().any(|r| r.score.is_some());
     view! {
         <div class="table-wrap">
-            <table class="data-table" data-testid="watch">
+            <table class="data-table" data-testid=testid>
                 <thead>
                     <tr>
                         <th scope="col">"档案编号"</th>
                         <th scope="col">"姓名/单位名称"</th>
                         <th scope="col">"地区"</th>
-                        <th scope="col">"原因"</th>
+                        {scored.then(|| view! { <th scope="col">"潜力分"</th> })}
+                        <th scope="col">{reasons}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|w| {
+                        .map(|r| {
                             view! {
                                 <tr>
                                     <td>
                                         <a href=format!(
                                             "/customers/{}",
-                                            w.code,
-                                        )>{w.code.clone()}</a>
+                                            r.code,
+                                        )>{r.code.clone()}</a>
                                     </td>
-                                    <td>{w.name}</td>
-                                    <td>{w.region_name}</td>
-                                    <td>{w.reasons.join("；")}</td>
+                                    <td>{r.name}</td>
+                                    <td>{r.region_name}</td>
+                                    {r.score.map(|score| view! { <td class="number">{score}</td> })}
+                                    <td>{r.reasons.join("；")}</td>
                                 </tr>
                             }
                         })
