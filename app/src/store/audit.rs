@@ -36,7 +36,8 @@ pub const APPEND: &str = "
 /// The separator of the canonical text, bound as `$audit_separator`.
 pub const SEPARATOR: &str = "\u{1f}";
 
-/// An appended event would retry this often when others append at once.
+/// An append that still conflicts (with a write outside the turns) is
+/// retried this often.
 const MAX_ATTEMPTS: u32 = 60;
 
 /// What happened, to be appended to the trail.
@@ -160,12 +161,14 @@ impl Store {
         let full = format!("BEGIN TRANSACTION;\n{script};\n{APPEND}\nCOMMIT TRANSACTION;");
         let mut last = None;
         for attempt in 0..MAX_ATTEMPTS {
+            let turn = self.write_turn().await;
             let query = self
                 .db
                 .query(full.as_str())
                 .bind(("audit", entry.row()))
                 .bind(("audit_separator", SEPARATOR));
             let mut response = bind(query).await?;
+            drop(turn);
             // A failed transaction reports its cause at one statement and
             // "not executed" at every other: look at all of them.
             let mut errors: Vec<(usize, surrealdb::Error)> =

@@ -25,9 +25,9 @@ use crate::domain::{
 use crate::domain::{region, township, upkeep};
 use crate::secure::vault::DataKey;
 
-/// Concurrent intakes in one region contend for one counter, and each round
-/// of contention lets at least one through; a conflicting transaction is
-/// retried this many times before the intake is given up.
+/// Intakes and edits take turns with the other writers of the audit trail,
+/// so a conflict can only come from a write outside those turns (search keys
+/// written at start-up); such a transaction is retried this many times.
 const MAX_ATTEMPTS: u32 = 40;
 
 /// What became of an edit.
@@ -198,8 +198,8 @@ impl Store {
     ///
     /// The serial is taken and the file written in one transaction: either
     /// both happen or neither, so serials have no gaps and are never shared.
-    /// Concurrent intakes in one region conflict on the counter; the loser
-    /// is retried after a short pause.
+    /// Writers of the audit trail take turns (see `Store::write_turn`); a
+    /// conflict with any other writer is retried after a short pause.
     pub async fn create_customer(
         &self,
         file: &CheckedFile,
@@ -214,6 +214,7 @@ impl Store {
             .map(|day| upkeep::add_months(day, cycles.of(file.group)).to_string())
             .unwrap_or_default();
         for attempt in 0..MAX_ATTEMPTS {
+            let turn = self.write_turn().await;
             let tx = self.db.clone().begin().await?;
             let outcome = self
                 .insert_in(
@@ -224,7 +225,9 @@ impl Store {
                     audit,
                 )
                 .await;
-            match finish(tx, outcome).await {
+            let outcome = finish(tx, outcome).await;
+            drop(turn);
+            match outcome {
                 Ok(code) => return Ok(code),
                 Err(error) if is_conflict(&error) => {
                     tracing::debug!(archive.counter = %counter_key, attempt, "serial contended");
@@ -326,6 +329,7 @@ impl Store {
         let fields: Vec<String> = edit.changes.iter().map(|c| c.field.clone()).collect();
 
         for attempt in 0..MAX_ATTEMPTS {
+            let turn = self.write_turn().await;
             let tx = self.db.clone().begin().await?;
             let saved = self
                 .save_edit_in(
@@ -338,7 +342,9 @@ impl Store {
                     (&changes, &fields),
                 )
                 .await;
-            match finish(tx, saved).await {
+            let saved = finish(tx, saved).await;
+            drop(turn);
+            match saved {
                 Ok(Some(version)) => return Ok(UpdateOutcome::Saved(version)),
                 Ok(None) => return Ok(UpdateOutcome::Conflict),
                 // Another transaction touched the file or the audit trail at

@@ -29,6 +29,8 @@ pub use timeline::EntryOutcome;
 pub use upkeep::{DueFilter, VerificationWrite};
 pub use users::{NewUser, SessionRecord, UserChange, UserChangeOutcome, UserRecord};
 
+use std::sync::Arc;
+
 use surrealdb::Surreal;
 use surrealdb::engine::any::{self, Any};
 use surrealdb::opt::auth::Root;
@@ -138,6 +140,10 @@ pub struct Store {
     scheme: ArchiveCodeScheme,
     vault: Vault,
     keyring: keyring::Keyring,
+    /// Every transaction that appends to the audit trail takes its turn
+    /// here. They all write the trail's one head, so two at once would only
+    /// conflict and retry; queued in the process, they never do.
+    writes: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -192,6 +198,7 @@ impl Store {
             scheme,
             vault,
             keyring,
+            writes: Arc::default(),
         };
         store.move_keys_out_of_the_database().await?;
         store.forget_unused_keys().await?;
@@ -210,6 +217,12 @@ impl Store {
             keyring: None,
         };
         Self::open(&settings, ArchiveCodeScheme::default(), Vault::ephemeral()).await
+    }
+
+    /// Waits for this process's turn to write to the audit trail; the turn
+    /// lasts as long as the guard.
+    pub(super) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writes.lock().await
     }
 
     pub fn scheme(&self) -> &ArchiveCodeScheme {
