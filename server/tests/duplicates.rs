@@ -123,3 +123,30 @@ async fn concurrent_intakes_of_one_id_number_file_it_once() {
     );
     assert_eq!(clerk.search("").await.body["total"], json!(1));
 }
+
+#[tokio::test]
+async fn a_similar_name_is_found_among_many_files_of_the_same_surname() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    // More files of the surname 张 in the county than possible duplicates
+    // are ever shown, none of them like 张晓明, opened before the one that is.
+    let seconds = ["大", "立", "国", "建", "春", "永", "志", "德"];
+    let thirds = ["刚", "伟", "强", "军", "平", "林", "华"];
+    for second in seconds {
+        for third in thirds {
+            let mut form = unconfirmed(&format!("张{second}{third}"));
+            form["confirm_duplicates"] = json!(true);
+            assert_eq!(clerk.intake(&form).await.status, StatusCode::OK);
+        }
+    }
+    let mut last = unconfirmed("张小明");
+    last["confirm_duplicates"] = json!(true);
+    assert_eq!(clerk.intake(&last).await.body, json!("NH-510104-00057"));
+
+    let asked = clerk.intake(&unconfirmed("张晓明")).await;
+
+    assert_eq!(asked.status, StatusCode::CONFLICT);
+    let candidates = &asked.body["PossibleDuplicates"]["candidates"];
+    assert_eq!(candidates[0]["code"], json!("NH-510104-00057"));
+    assert_eq!(candidates[0]["reasons"], json!(["similar_name"]));
+}

@@ -185,7 +185,14 @@ struct DuplicateRow {
     id_number_index: String,
     phone_index: String,
     extra_phone_indexes: Vec<String>,
+    status: String,
 }
+
+const DUPLICATE_FIELDS: &str =
+    "code, name, region, township, id_number_index, phone_index, extra_phone_indexes, status";
+
+/// At most this many possible duplicates are shown at intake.
+const DUPLICATES_SHOWN: usize = 50;
 
 /// The associated-data label of a sealed history entry.
 fn change_field(version: i64) -> String {
@@ -520,23 +527,34 @@ impl Store {
             .map(|p| self.vault.blind_index(SensitiveField::Phone.key(), p))
             .collect();
         let first_char: String = details.name.chars().take(1).collect();
-        let rows: Vec<DuplicateRow> = self
+        // One SELECT per reason, each along its own index: a single WHERE
+        // joining them with OR would read every file.
+        let mut response = self
             .db
-            .query(
-                "SELECT code, name, region, township, id_number_index, phone_index, extra_phone_indexes \
-                 FROM customer WHERE status != 'destroyed' AND code != $except \
-                 AND (id_number_index = $id OR phone_index IN $phones \
-                 OR extra_phone_indexes CONTAINSANY $phones \
-                 OR (region = $region AND string::starts_with(name, $first))) \
-                 ORDER BY code LIMIT 50",
-            )
+            .query(format!(
+                "SELECT {DUPLICATE_FIELDS} FROM customer WHERE id_number_index = $id;
+                 SELECT {DUPLICATE_FIELDS} FROM customer WHERE phone_index IN $phones;
+                 SELECT {DUPLICATE_FIELDS} FROM customer WHERE extra_phone_indexes CONTAINSANY $phones;
+                 SELECT {DUPLICATE_FIELDS} FROM customer \
+                     WHERE region = $region AND string::starts_with(name, $first);"
+            ))
             .bind(("id", id_index.clone()))
             .bind(("phones", phone_indexes.clone()))
             .bind(("region", details.region.clone()))
             .bind(("first", first_char))
-            .bind(("except", except.map(ToString::to_string).unwrap_or_default()))
-            .await?
-            .take(0)?;
+            .await?;
+        let except = except.map(ArchiveCode::as_str);
+        let mut rows: Vec<DuplicateRow> = Vec::new();
+        for statement in 0..4 {
+            let found: Vec<DuplicateRow> = response.take(statement)?;
+            rows.extend(
+                found
+                    .into_iter()
+                    .filter(|row| row.status != "destroyed" && Some(row.code.as_str()) != except),
+            );
+        }
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        rows.dedup_by(|a, b| a.code == b.code);
 
         let candidates = rows.into_iter().filter_map(|row| {
             let shares_phone = phone_indexes
@@ -566,7 +584,7 @@ impl Store {
                 (candidate, row.region)
             })
         });
-        Ok(candidates.collect())
+        Ok(candidates.take(DUPLICATES_SHOWN).collect())
     }
 
     /// The whole file of one customer, if it exists, with its ID numbers and
