@@ -62,7 +62,9 @@ e2e:
 	printf '%s\n' "$$NONGDANG_E2E_ADMIN_PASSWORD" \
 	  | "$(CARGO_TARGET_DIR)/debug/nongdang" create-admin --username "$$NONGDANG_E2E_ADMIN" --password-stdin; \
 	"$(CARGO_TARGET_DIR)/debug/nongdang" seed-demo --files 40; \
-	cargo leptos end-to-end
+	failed=0; cargo leptos end-to-end || failed=1; \
+	node end2end/failures.mjs end2end/playwright-report/results.json; \
+	exit $$failed
 
 # An optimised build for production: target/site and the `nongdang` binary.
 release: setup
