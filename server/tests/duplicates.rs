@@ -150,3 +150,22 @@ async fn a_similar_name_is_found_among_many_files_of_the_same_surname() {
     assert_eq!(candidates[0]["code"], json!("NH-510104-00057"));
     assert_eq!(candidates[0]["reasons"], json!(["similar_name"]));
 }
+
+#[tokio::test]
+async fn a_phone_listed_as_another_files_extra_phone_is_a_possible_duplicate() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let mut first = unconfirmed("张三");
+    let spare = fresh_phone();
+    first["extra_phones"] = json!([spare]);
+    clerk.intake(&first).await;
+    let mut second = unconfirmed("李四");
+    second["phone"] = json!(spare);
+
+    let asked = clerk.intake(&second).await;
+
+    assert_eq!(asked.status, StatusCode::CONFLICT);
+    let candidates = &asked.body["PossibleDuplicates"]["candidates"];
+    assert_eq!(candidates[0]["code"], json!("NH-510104-00001"));
+    assert_eq!(candidates[0]["reasons"], json!(["same_phone"]));
+}

@@ -527,25 +527,32 @@ impl Store {
             .map(|p| self.vault.blind_index(SensitiveField::Phone.key(), p))
             .collect();
         let first_char: String = details.name.chars().take(1).collect();
-        // One SELECT per reason, each along its own index: a single WHERE
-        // joining them with OR would read every file.
+        // One SELECT per reason, each along its own index (phones through
+        // their search keys): a single WHERE joining them with OR, or a
+        // CONTAINSANY on the list of extra phones, would read every file.
         let mut response = self
             .db
             .query(format!(
                 "SELECT {DUPLICATE_FIELDS} FROM customer WHERE id_number_index = $id;
-                 SELECT {DUPLICATE_FIELDS} FROM customer WHERE phone_index IN $phones;
-                 SELECT {DUPLICATE_FIELDS} FROM customer WHERE extra_phone_indexes CONTAINSANY $phones;
+                 LET $sharing = SELECT VALUE file FROM search_key WHERE key IN $phone_keys;
+                 SELECT {DUPLICATE_FIELDS} FROM $sharing;
                  SELECT {DUPLICATE_FIELDS} FROM customer \
                      WHERE region = $region AND string::starts_with(name, $first);"
             ))
             .bind(("id", id_index.clone()))
-            .bind(("phones", phone_indexes.clone()))
+            .bind((
+                "phone_keys",
+                details
+                    .phones()
+                    .map(|p| self.phone_key(p))
+                    .collect::<Vec<_>>(),
+            ))
             .bind(("region", details.region.clone()))
             .bind(("first", first_char))
             .await?;
         let except = except.map(ArchiveCode::as_str);
         let mut rows: Vec<DuplicateRow> = Vec::new();
-        for statement in 0..4 {
+        for statement in [0, 2, 3] {
             let found: Vec<DuplicateRow> = response.take(statement)?;
             rows.extend(
                 found

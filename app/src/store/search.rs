@@ -155,7 +155,7 @@ impl Store {
         let file = RecordId::new("customer", code);
         let mut keys = Vec::new();
         for phone in details.phones() {
-            keys.push(format!("phone:{}", self.phone_key(phone)));
+            keys.push(self.phone_key(phone));
             if let Some(last) = tail(phone) {
                 keys.push(format!("tail:{}", self.vault.blind_index(PHONE_TAIL, last)));
             }
@@ -187,8 +187,12 @@ impl Store {
         Ok(())
     }
 
-    fn phone_key(&self, phone: &str) -> String {
-        self.vault.blind_index(SensitiveField::Phone.key(), phone)
+    /// The search key of a phone number: its keyed hash, labelled.
+    pub(super) fn phone_key(&self, phone: &str) -> String {
+        format!(
+            "phone:{}",
+            self.vault.blind_index(SensitiveField::Phone.key(), phone)
+        )
     }
 
     /// Gives every file opened before search keys existed (or under an
@@ -279,7 +283,7 @@ impl Store {
                     .blind_index(SensitiveField::IdNumber.key(), number);
                 conditions.push(format!("id_number_index = {}", binds.text(index)));
             }
-            TextKind::Phone(phone) => lookups.push(format!("phone:{}", self.phone_key(phone))),
+            TextKind::Phone(phone) => lookups.push(self.phone_key(phone)),
             TextKind::PhoneTail(last) => {
                 lookups.push(format!("tail:{}", self.vault.blind_index(PHONE_TAIL, last)))
             }
