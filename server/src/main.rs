@@ -64,6 +64,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.audit.alert_rules(),
         ALERT_SCAN,
     ));
+    // The analysis's facts are read while the server starts answering, so
+    // that the first analysis does not wait for them.
+    let warming = store.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warming.prepare_analysis().await {
+            tracing::error!(error = %error.log_safe(), "analysis facts not read");
+        }
+    });
     let backups = store.backups(args.backup.backup_folder.clone(), args.backup.backup_keep);
     if args.backup_every_hours > 0 {
         tokio::spawn(backup_every(

@@ -237,3 +237,86 @@ async fn staff_analyse_only_their_regions_and_the_export_is_a_workbook() {
         .expect("decodes");
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip archive");
 }
+
+/// Corrects a file through a verification: `change` edits what the staff
+/// member typed.
+async fn correct(client: &Client, code: &str, change: impl FnOnce(&mut Value)) {
+    let file = client
+        .call("get_customer", json!({ "code": code }))
+        .await
+        .body;
+    let d = &file["details"];
+    let mut input = json!({
+        "code": code,
+        "version": file["version"],
+        "outcome": "corrected",
+        "phone": d["phone"],
+        "address": d["address"],
+        "land_area": "12.5",
+        "cooperation": d["cooperation"],
+        "credit_rating": d["credit"]["rating"],
+        "credit_reason": d["credit"]["reason"],
+        "ended": false,
+        "note": "上门核对",
+    });
+    change(&mut input);
+    let answer = client
+        .call("verify_customer", json!({ "input": input }))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn the_analysis_follows_every_change_after_it_was_first_counted() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let mut small = farmer_form("卫小田");
+    small["land_area"] = json!("3");
+    let small = file(&clerk, small).await;
+    let first = analysis(&clerk, "").await;
+    assert_eq!(first["overview"]["total"], json!(1));
+    assert!(first["watch"].as_array().expect("list").is_empty());
+
+    // A new file, an issue, a corrected land area, cooperation items.
+    let mut big = farmer_form("卫大户");
+    big["region"] = json!("510105");
+    big["land_area"] = json!("120");
+    big["credit_rating"] = json!("a");
+    big["credit_reason"] = json!("按期结清");
+    let big = file(&clerk, big).await;
+    add_entry(&clerk, &small, "issue").await;
+    correct(&clerk, &small, |i| i["land_area"] = json!("45")).await;
+    for _ in 0..3 {
+        add_entry(&clerk, &big, "cooperation").await;
+    }
+
+    let later = analysis(&clerk, "").await;
+    let o = &later["overview"];
+    assert_eq!(o["total"], json!(2));
+    assert_eq!(
+        counts(&o["by_region"]),
+        [("510104".to_string(), 1), ("510105".to_string(), 1)]
+    );
+    assert_eq!(
+        counts(&o["by_land"]),
+        [
+            ("0-5".to_string(), 0),
+            ("5-10".to_string(), 0),
+            ("10-30".to_string(), 0),
+            ("30-100".to_string(), 1),
+            ("100-".to_string(), 1)
+        ]
+    );
+    let watched = entry(&later["watch"], &small).expect("watched for its issue");
+    assert_eq!(watched["reasons"], json!(["未解决问题 1 个"]));
+    assert_eq!(watched["name"], json!("卫小田"));
+    let scored = entry(&later["potential"], &big).expect("high potential");
+    assert_eq!(scored["score"], json!(30 + 15 + 25 + 20));
+    assert_eq!(scored["region_name"], json!("四川省 成都市 青羊区"));
+
+    // The relationship ends: still counted, no longer scored.
+    correct(&clerk, &big, |i| i["ended"] = json!(true)).await;
+    let ended = analysis(&clerk, "").await;
+    assert_eq!(ended["overview"]["total"], json!(2));
+    assert!(entry(&ended["potential"], &big).is_none());
+}

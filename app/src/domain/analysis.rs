@@ -162,7 +162,7 @@ pub struct ScoreFacts {
     /// Issues not yet resolved.
     pub open_issues: u32,
     /// The overdue verification's due day, if it is overdue.
-    pub overdue_since: Option<String>,
+    pub overdue_since: Option<time::Date>,
 }
 
 /// A score and the reasons that make it up.
@@ -184,70 +184,146 @@ pub struct Watched {
     pub reasons: Vec<String>,
 }
 
-/// The potential score of a file and its reasons, e.g. `土地 45 亩 +20`.
-pub fn potential(facts: &ScoreFacts, rules: &ScoreRules) -> (i32, Vec<String>) {
-    let mut score = 0;
-    let mut reasons = Vec::new();
+/// One part of a potential score, with the reason it is shown with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScorePart {
+    Land {
+        mu: u64,
+        points: u32,
+    },
+    Cooperation {
+        items: u32,
+        points: u32,
+    },
+    /// A credit rating that counts for nothing without consent.
+    CreditWithoutConsent,
+    Credit {
+        rating: CreditRating,
+        points: i32,
+    },
+    Active {
+        months: u32,
+        points: u32,
+    },
+}
+
+impl ScorePart {
+    pub fn points(self) -> i32 {
+        let unsigned = |p: u32| i32::try_from(p).unwrap_or(i32::MAX);
+        match self {
+            Self::Land { points, .. }
+            | Self::Cooperation { points, .. }
+            | Self::Active { points, .. } => unsigned(points),
+            Self::CreditWithoutConsent => 0,
+            Self::Credit { points, .. } => points,
+        }
+    }
+}
+
+impl std::fmt::Display for ScorePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Land { mu, points } => write!(f, "土地 {mu} 亩 +{points}"),
+            Self::Cooperation { items, points } => write!(f, "合作记录 {items} 次 +{points}"),
+            Self::CreditWithoutConsent => f.write_str("未同意信用评估，信用等级不计分"),
+            Self::Credit { rating, points } => write!(f, "信用 {} {points:+}", rating.label()),
+            Self::Active { months, points } => write!(f, "近 {months} 个月有往来 +{points}"),
+        }
+    }
+}
+
+/// The parts of a file's potential score, in the order they are shown.
+/// Nothing is allocated, so a whole archive can be scored and only the
+/// listed files given their reasons in words.
+pub fn score_parts(facts: &ScoreFacts, rules: &ScoreRules) -> [Option<ScorePart>; 4] {
     let mu = facts.land / 100;
     let steps = u32::try_from(mu / u64::from(rules.land_step_mu)).unwrap_or(u32::MAX);
     let land = steps.saturating_mul(rules.land_points).min(rules.land_cap);
-    if land > 0 {
-        score += i32::try_from(land).unwrap_or(0);
-        reasons.push(format!("土地 {mu} 亩 +{land}"));
-    }
     let cooperation = facts
         .cooperation_items
         .saturating_mul(rules.cooperation_points)
         .min(rules.cooperation_cap);
-    if cooperation > 0 {
-        score += i32::try_from(cooperation).unwrap_or(0);
-        reasons.push(format!(
-            "合作记录 {} 次 +{cooperation}",
-            facts.cooperation_items
-        ));
-    }
-    match rules.credit_points(facts.credit) {
-        Some(_) if !facts.credit_consent => {
-            reasons.push("未同意信用评估，信用等级不计分".to_string());
-        }
-        Some(points) if points != 0 => {
-            score += points;
-            reasons.push(format!("信用 {} {points:+}", facts.credit.label()));
-        }
-        _ => {}
-    }
-    if facts
+    let credit = match rules.credit_points(facts.credit) {
+        Some(_) if !facts.credit_consent => Some(ScorePart::CreditWithoutConsent),
+        Some(points) if points != 0 => Some(ScorePart::Credit {
+            rating: facts.credit,
+            points,
+        }),
+        _ => None,
+    };
+    let active = facts
         .months_since_activity
         .is_some_and(|m| m < rules.active_months)
-        && rules.active_points > 0
-    {
-        score += i32::try_from(rules.active_points).unwrap_or(0);
-        reasons.push(format!(
-            "近 {} 个月有往来 +{}",
-            rules.active_months, rules.active_points
-        ));
+        && rules.active_points > 0;
+    [
+        (land > 0).then_some(ScorePart::Land { mu, points: land }),
+        (cooperation > 0).then_some(ScorePart::Cooperation {
+            items: facts.cooperation_items,
+            points: cooperation,
+        }),
+        credit,
+        active.then_some(ScorePart::Active {
+            months: rules.active_months,
+            points: rules.active_points,
+        }),
+    ]
+}
+
+/// The score the parts add up to.
+pub fn score_of(parts: &[Option<ScorePart>]) -> i32 {
+    parts.iter().flatten().map(|part| part.points()).sum()
+}
+
+/// The potential score of a file and its reasons, e.g. `土地 45 亩 +20`.
+pub fn potential(facts: &ScoreFacts, rules: &ScoreRules) -> (i32, Vec<String>) {
+    let parts = score_parts(facts, rules);
+    let reasons = parts.iter().flatten().map(ToString::to_string).collect();
+    (score_of(&parts), reasons)
+}
+
+/// One reason to watch a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Risk {
+    PoorCredit(CreditRating),
+    OpenIssues(u32),
+    /// Verification overdue since this day.
+    Overdue(time::Date),
+    /// Months since the last cooperation item.
+    Lapsed(u32),
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PoorCredit(rating) => write!(f, "信用 {}", rating.label()),
+            Self::OpenIssues(count) => write!(f, "未解决问题 {count} 个"),
+            Self::Overdue(day) => write!(f, "定期核对已逾期（应于 {day} 核对）"),
+            Self::Lapsed(months) => write!(f, "合作中断：最近一次合作在 {months} 个月前"),
+        }
     }
-    (score, reasons)
+}
+
+/// Why a file is worth watching, without words (see [`risks`]).
+pub fn risk_parts(facts: &ScoreFacts, rules: &ScoreRules) -> [Option<Risk>; 4] {
+    let poor = facts.credit_consent && matches!(facts.credit, CreditRating::C | CreditRating::D);
+    [
+        poor.then_some(Risk::PoorCredit(facts.credit)),
+        (facts.open_issues > 0).then_some(Risk::OpenIssues(facts.open_issues)),
+        facts.overdue_since.map(Risk::Overdue),
+        facts
+            .months_since_cooperation
+            .filter(|months| *months >= rules.lapse_months)
+            .map(Risk::Lapsed),
+    ]
 }
 
 /// Why a file is worth watching; empty when it is not.
 pub fn risks(facts: &ScoreFacts, rules: &ScoreRules) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if facts.credit_consent && matches!(facts.credit, CreditRating::C | CreditRating::D) {
-        reasons.push(format!("信用 {}", facts.credit.label()));
-    }
-    if facts.open_issues > 0 {
-        reasons.push(format!("未解决问题 {} 个", facts.open_issues));
-    }
-    if let Some(day) = &facts.overdue_since {
-        reasons.push(format!("定期核对已逾期（应于 {day} 核对）"));
-    }
-    if let Some(months) = facts.months_since_cooperation
-        && months >= rules.lapse_months
-    {
-        reasons.push(format!("合作中断：最近一次合作在 {months} 个月前"));
-    }
-    reasons
+    risk_parts(facts, rules)
+        .iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -324,7 +400,7 @@ mod tests {
     fn each_risk_names_itself() {
         let watched = ScoreFacts {
             open_issues: 2,
-            overdue_since: Some("2026-10-01".into()),
+            overdue_since: Some(time::macros::date!(2026 - 10 - 01)),
             months_since_cooperation: Some(20),
             ..facts()
         };

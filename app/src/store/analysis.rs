@@ -1,18 +1,18 @@
-//! 数据分析 in the store: one pass over the files of a scope, with what the
-//! timeline and the consents add, counted and scored in the server.
+//! 数据分析 in the store: the files of a scope counted, scored and
+//! watched from the facts kept in memory (`store::facts`); only the files
+//! listed are read from the archive, for their names.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use surrealdb::types::{Datetime, SurrealValue};
+use surrealdb::types::SurrealValue;
 use time::Date;
 
-use super::customers::scope_condition;
+use super::facts::FileFacts;
 use super::{AuditEntry, Store, StoreError};
 use crate::domain::analysis::{
     LAND_BANDS, Overview, ScoreFacts, ScoreRules, Scored, Tally, Watched, land_band,
-    land_band_label, potential, risks,
+    land_band_label, risk_parts, risks, score_of, score_parts,
 };
-use crate::domain::consent::CREDIT_PURPOSE;
 use crate::domain::customer::CustomerGroup;
 use crate::domain::profile::CreditRating;
 use crate::domain::region::{self, RegionFilter};
@@ -20,29 +20,6 @@ use crate::domain::{RegionScope, township};
 
 /// How many files each list holds at most.
 pub const LIST_LIMIT: usize = 200;
-
-#[derive(SurrealValue)]
-struct FileRow {
-    code: String,
-    name: String,
-    customer_group: String,
-    region: String,
-    township: String,
-    land_area_hundredths: i64,
-    credit_rating: String,
-    cooperation: Vec<String>,
-    created_at: Datetime,
-    status: String,
-    next_verification: String,
-}
-
-#[derive(SurrealValue)]
-struct EntryRow {
-    customer: String,
-    kind: String,
-    status: String,
-    created_at: Datetime,
-}
 
 /// The counts, the high-potential customers and the watch list of one
 /// scope.
@@ -53,22 +30,6 @@ pub struct Analysis {
     pub watch: Vec<Watched>,
     /// The rules the scores were computed by.
     pub rules: ScoreRules,
-}
-
-/// What the timeline says of one file.
-#[derive(Default)]
-struct Activity {
-    cooperation_items: u32,
-    newest_cooperation: Option<Date>,
-    newest_entry: Option<Date>,
-    open_issues: u32,
-}
-
-fn day_of(at: &Datetime) -> Option<Date> {
-    let seconds = at.timestamp_millis().div_euclid(1000);
-    time::OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()
-        .map(|t| t.to_offset(crate::domain::time_fmt::CST).date())
 }
 
 /// A county's name with its prefecture, e.g. `成都市 锦江区`.
@@ -129,174 +90,122 @@ impl Store {
         .map(drop)
     }
 
-    /// The analysis of the files in `scope` (and in `region`, if given).
-    // Limitation: reads every file of the scope and the whole timeline per
-    // request; counts kept up to date on every save would make it constant.
+    /// The analysis of the files in `scope` (and in `region`, if given),
+    /// counted from the facts kept in memory (see `store::facts`).
     pub async fn analysis(
         &self,
         scope: &RegionScope,
         region: Option<&RegionFilter>,
         today: Date,
     ) -> Result<Analysis, StoreError> {
-        let (scope_match, scope_values) = scope_condition(scope);
-        let (region_match, region_value) = match region {
-            None => ("true", String::new()),
-            Some(RegionFilter::Within(prefix)) => {
-                ("string::starts_with(region, $region)", prefix.clone())
-            }
-            Some(RegionFilter::Township(code)) => ("township = $region", code.clone()),
-        };
-        let mut query = self.db.query(format!(
-            "SELECT code, name, customer_group, region, township, land_area_hundredths, \
-                 credit_rating, cooperation, created_at, status, next_verification \
-             FROM customer WHERE status != 'destroyed' AND {region_match} AND {scope_match};
-             SELECT customer, kind, status, created_at FROM timeline_entry;
-             SELECT VALUE customer FROM consent WHERE purpose = $credit AND withdrawn_on = '';
-             SELECT record::id(id) AS key, label FROM cooperation_type;"
-        ));
-        for value in scope_values {
-            query = query.bind(value);
-        }
-        let mut response = query
-            .bind(("region", region_value))
-            .bind(("credit", CREDIT_PURPOSE))
-            .await?;
-        let files: Vec<FileRow> = response.take(0)?;
-        let entries: Vec<EntryRow> = response.take(1)?;
-        let consenting: Vec<String> = response.take(2)?;
+        let rules = self.score_rules().await?;
         #[derive(SurrealValue)]
         struct TypeRow {
             key: String,
             label: String,
         }
-        let types: Vec<TypeRow> = response.take(3)?;
-        let consenting: HashSet<String> = consenting.into_iter().collect();
-        let rules = self.score_rules().await?;
-
-        let mut activity: HashMap<String, Activity> = HashMap::new();
-        for entry in entries {
-            let Some(day) = day_of(&entry.created_at) else {
-                continue;
-            };
-            let seen = activity.entry(entry.customer).or_default();
-            seen.newest_entry = seen.newest_entry.max(Some(day));
-            match entry.kind.as_str() {
-                "cooperation" => {
-                    seen.cooperation_items += 1;
-                    seen.newest_cooperation = seen.newest_cooperation.max(Some(day));
-                }
-                "issue" if entry.status != "closed" => seen.open_issues += 1,
-                _ => {}
-            }
-        }
+        let types: Vec<TypeRow> = self
+            .db
+            .query("SELECT record::id(id) AS key, label FROM cooperation_type")
+            .await?
+            .take(0)?;
+        let type_names: HashMap<String, String> =
+            types.into_iter().map(|t| (t.key, t.label)).collect();
 
         // Counted by county, or by township when one county (or less) is
         // looked at.
         let by_township = matches!(region, Some(RegionFilter::Township(_)))
             || matches!(region, Some(RegionFilter::Within(p)) if p.len() == 6);
-        // The last twelve months, oldest first.
-        let this_month = i32::from(u8::from(today.month())) - 1 + today.year() * 12;
-        let months: Vec<String> = (this_month - 11..=this_month)
-            .map(|m| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1))
-            .collect();
+        // The last twelve months, oldest first, as months since year 0.
+        let month_of = |day: Date| day.year() * 12 + i32::from(u8::from(day.month())) - 1;
+        let this_month = month_of(today);
 
+        let facts = self.current_facts().await?;
         let mut overview = Overview {
             region: region.map(RegionFilter::code).unwrap_or_default(),
             ..Overview::default()
         };
-        let (mut groups, mut places, mut lands, mut cooperations, mut credits, mut opened) = (
-            HashMap::new(),
-            HashMap::new(),
-            vec![0u64; LAND_BANDS.len()],
-            HashMap::new(),
-            HashMap::new(),
-            HashMap::new(),
-        );
-        let mut potential_list = Vec::new();
-        let mut watch = Vec::new();
-        for file in files {
-            overview.total += 1;
-            *groups.entry(file.customer_group.clone()).or_insert(0u64) += 1;
-            let place = if by_township {
-                if file.township.is_empty() {
-                    String::new()
-                } else {
-                    file.township.clone()
-                }
-            } else {
-                file.region.clone()
-            };
-            *places.entry(place).or_insert(0u64) += 1;
-            let land = u64::try_from(file.land_area_hundredths).unwrap_or(0);
-            lands[land_band(land)] += 1;
-            for kind in &file.cooperation {
-                *cooperations.entry(kind.clone()).or_insert(0u64) += 1;
+        let mut groups = [0u64; CustomerGroup::ALL.len()];
+        let mut places: HashMap<&str, u64> = HashMap::new();
+        let mut lands = [0u64; LAND_BANDS.len()];
+        let mut cooperations = vec![0u64; facts.cooperation_keys.len()];
+        let mut credits = [0u64; CreditRating::ALL.len()];
+        let mut opened = [0u64; 12];
+        let mut potential_list: Vec<(i32, &str)> = Vec::new();
+        let mut watch: Vec<(usize, &str)> = Vec::new();
+        for (code, file) in &facts.files {
+            if !scope.contains(file.region()) {
+                continue;
             }
-            *credits.entry(file.credit_rating.clone()).or_insert(0u64) += 1;
-            if let Some(day) = day_of(&file.created_at) {
-                let month = format!("{:04}-{:02}", day.year(), u8::from(day.month()));
-                if months.contains(&month) {
-                    *opened.entry(month).or_insert(0u64) += 1;
+            match region {
+                Some(RegionFilter::Within(prefix))
+                    if !file.region().starts_with(prefix.as_str()) =>
+                {
+                    continue;
+                }
+                Some(RegionFilter::Township(code)) if file.township() != code => continue,
+                _ => {}
+            }
+            overview.total += 1;
+            groups[file.group.index()] += 1;
+            let place = if by_township {
+                file.township()
+            } else {
+                file.region()
+            };
+            *places.entry(place).or_insert(0) += 1;
+            lands[land_band(file.land)] += 1;
+            for kind in &file.cooperation {
+                cooperations[usize::from(*kind)] += 1;
+            }
+            if let Some(at) = CreditRating::ALL.iter().position(|r| *r == file.credit) {
+                credits[at] += 1;
+            }
+            if let Some(day) = file.opened {
+                let back = this_month - month_of(day);
+                if (0..12).contains(&back) {
+                    opened[usize::try_from(11 - back).unwrap_or(0)] += 1;
                 }
             }
 
-            if file.status != "active" {
+            if !file.active {
                 continue;
             }
-            let seen = activity.remove(&file.code).unwrap_or_default();
-            let facts = ScoreFacts {
-                land,
-                credit: CreditRating::from_key(&file.credit_rating).unwrap_or_default(),
-                credit_consent: consenting.contains(&file.code),
-                cooperation_items: seen.cooperation_items,
-                months_since_cooperation: seen.newest_cooperation.map(|d| months_between(d, today)),
-                months_since_activity: seen.newest_entry.map(|d| months_between(d, today)),
-                open_issues: seen.open_issues,
-                overdue_since: (!file.next_verification.is_empty()
-                    && file.next_verification < today.to_string())
-                .then(|| file.next_verification.clone()),
-            };
-            let (score, reasons) = potential(&facts, &rules);
-            let region_name = region::full_name(&file.region);
+            let facts = score_facts(file, today);
+            let score = score_of(&score_parts(&facts, &rules));
             if score >= rules.high_potential {
-                potential_list.push(Scored {
-                    code: file.code.clone(),
-                    name: file.name.clone(),
-                    region_name: region_name.clone(),
-                    score,
-                    reasons,
-                });
+                potential_list.push((score, code));
             }
-            let why = risks(&facts, &rules);
-            if !why.is_empty() {
-                watch.push(Watched {
-                    code: file.code,
-                    name: file.name,
-                    region_name,
-                    reasons: why,
-                });
+            let risks = risk_parts(&facts, &rules).iter().flatten().count();
+            if risks > 0 {
+                watch.push((risks, code));
             }
         }
 
         overview.by_group = CustomerGroup::ALL
             .into_iter()
-            .filter_map(|g| {
-                groups.get(g.key()).map(|count| Tally {
-                    key: g.key().to_string(),
-                    label: g.label().to_string(),
-                    count: *count,
-                })
+            .filter(|g| groups[g.index()] > 0)
+            .map(|g| Tally {
+                key: g.key().to_string(),
+                label: g.label().to_string(),
+                count: groups[g.index()],
             })
             .collect();
-        overview.by_region = tallies(places, |code| {
-            if code.is_empty() {
-                "未填乡镇".to_string()
-            } else if code.len() == 9 {
-                township::name(code).unwrap_or(code).to_string()
-            } else {
-                county_label(code)
-            }
-        });
+        overview.by_region = tallies(
+            places
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect(),
+            |code| {
+                if code.is_empty() {
+                    "未填乡镇".to_string()
+                } else if code.len() == 9 {
+                    township::name(code).unwrap_or(code).to_string()
+                } else {
+                    county_label(code)
+                }
+            },
+        );
         overview.by_land = lands
             .into_iter()
             .enumerate()
@@ -309,49 +218,138 @@ impl Store {
                 }
             })
             .collect();
-        let type_names: HashMap<String, String> =
-            types.into_iter().map(|t| (t.key, t.label)).collect();
-        overview.by_cooperation = tallies(cooperations, |key| {
-            type_names
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| key.to_string())
-        });
+        overview.by_cooperation = tallies(
+            facts
+                .cooperation_keys
+                .iter()
+                .zip(cooperations)
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| (k.to_string(), n))
+                .collect(),
+            |key| {
+                type_names
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| key.to_string())
+            },
+        );
         overview.by_credit = CreditRating::ALL
             .iter()
-            .filter_map(|r| {
-                credits.get(r.key()).map(|count| Tally {
-                    key: r.key().to_string(),
-                    label: r.label().to_string(),
-                    count: *count,
-                })
+            .zip(credits)
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, count)| Tally {
+                key: r.key().to_string(),
+                label: r.label().to_string(),
+                count,
             })
             .collect();
-        overview.by_month = months
-            .into_iter()
-            .map(|month| Tally {
-                count: opened.get(&month).copied().unwrap_or(0),
-                label: month.clone(),
-                key: month,
+        overview.by_month = (0..12)
+            .map(|i| {
+                let month = this_month - 11 + i;
+                let key = format!(
+                    "{:04}-{:02}",
+                    month.div_euclid(12),
+                    month.rem_euclid(12) + 1
+                );
+                Tally {
+                    count: opened[usize::try_from(i).unwrap_or(0)],
+                    label: key.clone(),
+                    key,
+                }
             })
             .collect();
 
-        potential_list.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
-        potential_list.truncate(LIST_LIMIT);
-        watch.sort_by(|a, b| {
-            b.reasons
-                .len()
-                .cmp(&a.reasons.len())
-                .then_with(|| a.code.cmp(&b.code))
+        // The best and the most watched first; only those listed are given
+        // their names and reasons in words.
+        let potential_list = first_by(potential_list, |a, b| {
+            b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
         });
-        watch.truncate(LIST_LIMIT);
+        let watch = first_by(watch, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let listed: Vec<(String, FileFacts)> = potential_list
+            .iter()
+            .map(|(_, code)| *code)
+            .chain(watch.iter().map(|(_, code)| *code))
+            .filter_map(|code| {
+                facts
+                    .files
+                    .get(code)
+                    .map(|file| (code.to_string(), file.clone()))
+            })
+            .collect();
+        let potential_codes: Vec<String> =
+            potential_list.iter().map(|(_, c)| c.to_string()).collect();
+        let watch_codes: Vec<String> = watch.iter().map(|(_, c)| c.to_string()).collect();
+        drop(facts);
+
+        let listed: HashMap<String, FileFacts> = listed.into_iter().collect();
+        let codes: Vec<String> = listed.keys().cloned().collect();
+        let names: Vec<(String, String)> = self
+            .db
+            .query("SELECT VALUE [code, name] FROM customer WHERE code IN $codes")
+            .bind(("codes", codes))
+            .await?
+            .take(0)?;
+        let names: HashMap<String, String> = names.into_iter().collect();
+        let name_of = |code: &str| names.get(code).cloned().unwrap_or_default();
+        let potential = potential_codes
+            .into_iter()
+            .filter_map(|code| {
+                let file = listed.get(&code)?;
+                let parts = score_parts(&score_facts(file, today), &rules);
+                Some(Scored {
+                    name: name_of(&code),
+                    region_name: region::full_name(file.region()),
+                    score: score_of(&parts),
+                    reasons: parts.iter().flatten().map(ToString::to_string).collect(),
+                    code,
+                })
+            })
+            .collect();
+        let watch = watch_codes
+            .into_iter()
+            .filter_map(|code| {
+                let file = listed.get(&code)?;
+                Some(Watched {
+                    name: name_of(&code),
+                    region_name: region::full_name(file.region()),
+                    reasons: risks(&score_facts(file, today), &rules),
+                    code,
+                })
+            })
+            .collect();
         Ok(Analysis {
             overview,
-            potential: potential_list,
+            potential,
             watch,
             rules,
         })
     }
+}
+
+/// What the rules look at in one file, on `today`.
+fn score_facts(file: &FileFacts, today: Date) -> ScoreFacts {
+    let seen = &file.activity;
+    ScoreFacts {
+        land: file.land,
+        credit: file.credit,
+        credit_consent: file.credit_consent,
+        cooperation_items: seen.cooperation_items,
+        months_since_cooperation: seen.newest_cooperation.map(|d| months_between(d, today)),
+        months_since_activity: seen.newest_entry.map(|d| months_between(d, today)),
+        open_issues: seen.open_issues,
+        overdue_since: file.next_verification.filter(|due| *due < today),
+    }
+}
+
+/// The first [`LIST_LIMIT`] of `items` in the order of `order`, sorted;
+/// the rest is never sorted.
+fn first_by<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if items.len() > LIST_LIMIT {
+        items.select_nth_unstable_by(LIST_LIMIT - 1, &order);
+        items.truncate(LIST_LIMIT);
+    }
+    items.sort_by(&order);
+    items
 }
 
 #[cfg(test)]

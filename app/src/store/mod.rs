@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod consent;
 mod customers;
+mod facts;
 mod feedback;
 pub mod keyring;
 mod lifecycle;
@@ -144,6 +145,8 @@ pub struct Store {
     /// here. They all write the trail's one head, so two at once would only
     /// conflict and retry; queued in the process, they never do.
     writes: Arc<tokio::sync::Mutex<()>>,
+    /// What the analysis counts, in memory (see `store::facts`).
+    facts: Arc<tokio::sync::Mutex<facts::Facts>>,
 }
 
 impl Store {
@@ -199,6 +202,7 @@ impl Store {
             vault,
             keyring,
             writes: Arc::default(),
+            facts: Arc::default(),
         };
         store.move_keys_out_of_the_database().await?;
         store.forget_unused_keys().await?;
@@ -237,8 +241,11 @@ impl Store {
     /// Versions of the migrations recorded as applied, oldest first.
     /// Runs a script as it is and reports its first error. Only for tests
     /// that break the archive on purpose, and for maintenance by hand.
+    /// The analysis's facts are read anew afterwards: such a change is not
+    /// on the audit trail they follow.
     pub async fn raw_query(&self, script: &str) -> Result<(), StoreError> {
         self.db.query(script).await?.check()?;
+        *self.facts.lock().await = facts::Facts::default();
         Ok(())
     }
 
