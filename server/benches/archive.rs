@@ -1,5 +1,5 @@
-//! The archive at scale: loads N synthetic customer files into a fresh
-//! on-disk archive, then serves the real app over real HTTP on 127.0.0.1
+//! The archive at scale: loads N synthetic customer files into an on-disk
+//! archive, then serves the real app over real HTTP on 127.0.0.1
 //! and times searches, filtered lists, deep pages, the analysis page and
 //! intake through the server functions, as the browser calls them.
 //!
@@ -9,14 +9,16 @@
 //!
 //! Options: `--files N` (10000), `--folder PATH` (a temporary folder),
 //! `--reps N` (200), `--intake N` (2000), `--concurrency N` (4), `--seed N`.
-//! The same seed always generates the same files.
+//! The same seed generates the same stream of files. An archive left in
+//! `--folder` by an earlier run is opened again (its master key is kept in
+//! `master.key` beside it) and topped up to `--files`, so a million files
+//! are loaded once and measured by later builds too.
 
 #![allow(
     clippy::print_stdout,
     reason = "a benchmark reports on standard output"
 )]
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,10 +33,12 @@ use app::domain::id_document::complete_resident_id;
 use app::domain::intake::{AssetForm, MemberForm, ParcelForm};
 use app::domain::search::{SearchQuery, SearchResults};
 use app::domain::time_fmt::today_cst;
-use app::domain::{ArchiveCodeScheme, CustomerForm, Role, Username};
+use app::domain::{
+    ArchiveCode, ArchiveCodeScheme, CustomerForm, IdKind, RegionScope, Role, Username,
+};
 use app::secure::password;
-use app::secure::vault::{Vault, random_key};
-use app::store::{AuditEntry, AuditSigner, DbSettings, NewUser, Store};
+use app::secure::vault::Vault;
+use app::store::{AuditEntry, AuditSigner, DbSettings, NewUser, Store, StoreError};
 use clap::Parser;
 use leptos::prelude::LeptosOptions;
 use reqwest::StatusCode;
@@ -49,8 +53,9 @@ struct Args {
     /// Customer files to load before measuring.
     #[arg(long, default_value_t = 10_000)]
     files: usize,
-    /// Folder of the archive (must hold no archive yet); a temporary
-    /// folder, removed at the end, when not given.
+    /// Folder of the archive; a temporary folder, removed at the end, when
+    /// not given. An archive left there by an earlier run (with its
+    /// `master.key`) is reused and topped up to `--files`.
     #[arg(long)]
     folder: Option<PathBuf>,
     /// Repetitions of each query.
@@ -94,9 +99,9 @@ async fn main() -> anyhow::Result<()> {
             temp.path().to_path_buf()
         }
     };
-    if folder.join("archive.db").exists() {
-        bail!("{} already holds an archive", folder.display());
-    }
+    let reused = folder.join("archive.db").exists();
+    // Kept beside the archive, so that a later run can open it again.
+    let master_key = server::keys::load_or_create(&folder.join("master.key"))?;
     let settings = DbSettings {
         url: format!("surrealkv://{}", folder.join("archive.db").display()),
         credentials: None,
@@ -105,23 +110,53 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::open(
         &settings,
         ArchiveCodeScheme::default(),
-        Vault::from_master_key(&random_key()),
+        Vault::from_master_key(&master_key),
     )
     .await
     .context("opening the archive")?;
+    let today = today_cst();
+    let mut generator = Generator::new(args.seed);
+    let present = if reused {
+        let (present, _, _) = store
+            .backup_facts()
+            .await
+            .context("counting the files already there")?;
+        let present = usize::try_from(present)?;
+        // The same seed generates the same stream: skip what is there.
+        for _ in 0..present {
+            generator.next(today);
+        }
+        present
+    } else {
+        0
+    };
+    let generator = Arc::new(Mutex::new(generator));
 
-    let generator = Arc::new(Mutex::new(Generator::new(args.seed)));
     println!("## Load\n");
     println!(
-        "{} files into {} from {} tasks (`Store::create_customer`)\n",
-        args.files,
+        "{} files already in {}; {} more from {} tasks (`Store::create_customer`)\n",
+        present,
         folder.display(),
+        args.files.saturating_sub(present),
         args.concurrency
     );
-    let targets = load(&store, &generator, args.files, args.concurrency).await?;
-    if targets.is_empty() {
-        bail!("no files loaded; nothing to search");
+    if args.files > present {
+        load(&store, &generator, args.files, args.concurrency).await?;
     }
+    let targets = sample_targets(&store, &generator, today).await?;
+    if targets.is_empty() {
+        bail!("no files found; nothing to search");
+    }
+    // As the server does at start.
+    let reading = Instant::now();
+    let in_facts = store
+        .prepare_analysis()
+        .await
+        .context("reading the analysis facts")?;
+    println!(
+        "Analysis facts read (as at the server's start): {in_facts} files in {:.1} s\n",
+        reading.elapsed().as_secs_f64()
+    );
     let loaded_memory = Memory::now();
     let loaded_disk = disk_size(&folder);
     println!();
@@ -172,6 +207,14 @@ async fn main() -> anyhow::Result<()> {
 
     let intake = run_intake(&client, &generator, args.intake, args.concurrency).await?;
     table.push(intake.series);
+    table.push(
+        time_analysis(
+            &client,
+            "analysis page after the intake (the first catches up)",
+            5,
+        )
+        .await?,
+    );
 
     println!();
     println!("| measurement | n | failed | p50 ms | p95 ms | p99 ms | max ms | matches (median) |");
@@ -196,8 +239,8 @@ async fn main() -> anyhow::Result<()> {
     println!("| when | VmRSS | VmHWM | archive on disk |");
     println!("|---|---:|---:|---:|");
     println!(
-        "| after loading {} files | {} | {} (peak of loading) | {} |",
-        targets.len(),
+        "| after loading {} files and reading the analysis facts | {} | {} (peak of loading) | {} |",
+        args.files.max(present),
         mib(loaded_memory.rss_kib * 1024),
         mib(loaded_memory.hwm_kib * 1024),
         mib(loaded_disk)
@@ -276,8 +319,10 @@ async fn load(
     generator: &Arc<Mutex<Generator>>,
     files: usize,
     concurrency: usize,
-) -> anyhow::Result<Vec<Target>> {
+) -> anyhow::Result<()> {
     let today = today_cst();
+    let first = lock(generator).next_index;
+    let to_load = files - first;
     let done = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let progress = Arc::new(Mutex::new((started, 0_usize)));
@@ -288,64 +333,136 @@ async fn load(
         let (store, generator) = (store.clone(), Arc::clone(generator));
         let (done, progress) = (Arc::clone(&done), Arc::clone(&progress));
         tasks.push(tokio::spawn(async move {
-            let mut targets = Vec::new();
             let event = AuditEntry::command_line(AuditAction::CreateFile, "");
             loop {
-                let generated = {
-                    let mut generator = generator.lock().expect("generator lock");
+                let mut generated = {
+                    let mut generator = lock(&generator);
                     if generator.next_index >= files {
                         break;
                     }
                     generator.next(today)
                 };
-                let file = generated
-                    .form
-                    .validate(today)
-                    .map_err(|errors| anyhow::anyhow!("generated file refused: {errors:?}"))?;
-                let code = store
-                    .create_customer(&file, None, "bench", &generated.opened.to_string(), &event)
-                    .await
-                    .context("create_customer")?;
-                targets.push(Target {
-                    code: code.to_string(),
-                    name: generated.form.name,
-                    surname: generated.surname,
-                    phone: generated.form.phone,
-                    id_number: generated.form.id_number,
-                    region: generated.form.region,
-                    person: generated.form.id_kind != "credit_code",
-                });
+                let opened = generated.opened.to_string();
+                loop {
+                    let file = generated
+                        .form
+                        .validate(today)
+                        .map_err(|errors| anyhow::anyhow!("generated file refused: {errors:?}"))?;
+                    match store
+                        .create_customer(&file, None, "bench", &opened, &event)
+                        .await
+                    {
+                        Ok(_) => break,
+                        // Random ID numbers of a county meet now and then.
+                        Err(StoreError::DuplicateIdentity) => {
+                            generated.form.id_number =
+                                lock(&generator).resident_id(&generated.form.region);
+                        }
+                        Err(error) => return Err(error).context("create_customer"),
+                    }
+                }
                 let now = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if now * 10 / files > (now - 1) * 10 / files {
-                    let mut last = progress.lock().expect("progress lock");
+                if now * 10 / to_load > (now - 1) * 10 / to_load {
+                    let mut last = lock(&progress);
                     let (at, count) = *last;
                     let elapsed = started.elapsed().as_secs_f64();
                     println!(
-                        "| {now} | {}% | {:.1} | {:.1} | {elapsed:.1} |",
-                        now * 100 / files,
+                        "| {} | {}% | {:.1} | {:.1} | {elapsed:.1} |",
+                        first + now,
+                        (first + now) * 100 / files,
                         (now - count) as f64 / at.elapsed().as_secs_f64().max(1e-9),
                         now as f64 / elapsed.max(1e-9),
                     );
                     *last = (Instant::now(), now);
                 }
             }
-            anyhow::Ok(targets)
+            anyhow::Ok(())
         }));
     }
-    let mut targets = Vec::with_capacity(files);
     for task in tasks {
-        targets.extend(task.await.context("loader task")??);
+        task.await.context("loader task")??;
     }
     let elapsed = started.elapsed();
     println!();
     println!(
-        "Loaded {} files in {:.1} s: {:.1} files/s",
-        targets.len(),
+        "Loaded {to_load} files in {:.1} s: {:.1} files/s",
         elapsed.as_secs_f64(),
-        targets.len() as f64 / elapsed.as_secs_f64().max(1e-9)
+        to_load as f64 / elapsed.as_secs_f64().max(1e-9)
     );
+    Ok(())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Files to search for, read back from the archive: the first files after a
+/// random place in the code order, with their phones and ID numbers.
+async fn sample_targets(
+    store: &Store,
+    generator: &Arc<Mutex<Generator>>,
+    today: Date,
+) -> anyhow::Result<Vec<Target>> {
+    let scheme = ArchiveCodeScheme::default();
+    let places: Vec<String> = {
+        let generator = lock(generator);
+        generator
+            .counties
+            .iter()
+            .flatten()
+            .map(|(code, _)| code.clone())
+            .collect()
+    };
+    let mut dice = Dice::new(0x5A3E_11E5);
+    let mut targets = Vec::new();
+    for _ in 0..SAMPLE_PLACES {
+        let prefix =
+            &scheme.prefixes[usize::from(!dice.chance(0.85)) * (1 + dice.below(4) as usize)];
+        let query = SearchQuery {
+            after: format!("~{prefix}-{}-{:05}", dice.pick(&places), dice.below(50)),
+            page_size: 10,
+            ..SearchQuery::default()
+        };
+        let criteria = query.criteria().map_err(|why| anyhow::anyhow!(why))?;
+        let found = store
+            .search(&criteria, &RegionScope::everywhere(), today)
+            .await
+            .context("sampling files")?;
+        for row in found.rows {
+            let code = ArchiveCode::parse(&scheme, &row.code).context("a stored code")?;
+            let Some(file) = store.stored_file(&code).await.context("reading a file")? else {
+                continue;
+            };
+            let details = file.details;
+            let person = details.id_kind != IdKind::CreditCode;
+            let surname = SURNAMES
+                .iter()
+                .map(|(surname, _)| *surname)
+                .filter(|surname| details.name.starts_with(surname))
+                .max_by_key(|surname| surname.len())
+                .unwrap_or_default()
+                .to_string();
+            targets.push(Target {
+                code: row.code,
+                name: details.name,
+                surname,
+                phone: details.phone,
+                id_number: details.id_number,
+                region: details.region,
+                person,
+            });
+        }
+    }
+    targets.sort_by(|a, b| a.code.cmp(&b.code));
+    targets.dedup_by(|a, b| a.code == b.code);
+    println!("{} files sampled to search for\n", targets.len());
     Ok(targets)
 }
+
+/// Places in the code order where the sample of searched files begins.
+const SAMPLE_PLACES: usize = 60;
 
 // ------------------------------------------------------------------- HTTP
 
@@ -692,8 +809,19 @@ async fn run_queries(
     }
     table.push(offset);
 
-    let mut analysis = Series::new("analysis page (all regions)");
-    for _ in 0..(reps / 10).max(5) {
+    let analysis = time_analysis(client, "analysis page (all regions)", (reps / 10).max(5)).await?;
+    println!(
+        "- analysis: p50 {:.1} ms",
+        Series::percentile(&sorted(&analysis.samples), 0.5)
+    );
+    table.push(analysis);
+    Ok(())
+}
+
+/// `reps` analyses of every region, one after another.
+async fn time_analysis(client: &Client, name: &str, reps: usize) -> anyhow::Result<Series> {
+    let mut analysis = Series::new(name);
+    for _ in 0..reps {
         let answer = client.call("analysis", &json!({ "region": "" })).await?;
         if analysis.record(&answer) {
             let page: Value = serde_json::from_slice(&answer.body).context("analysis")?;
@@ -702,12 +830,7 @@ async fn run_queries(
             }
         }
     }
-    println!(
-        "- analysis: p50 {:.1} ms",
-        Series::percentile(&sorted(&analysis.samples), 0.5)
-    );
-    table.push(analysis);
-    Ok(())
+    Ok(analysis)
 }
 
 fn sorted(samples: &[Duration]) -> Vec<Duration> {
@@ -742,13 +865,23 @@ async fn run_intake(
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
                 .is_ok()
             {
-                let mut form = generator.lock().expect("generator lock").next(today).form;
+                let mut form = lock(&generator).next(today).form;
                 if form.id_kind != "credit_code" {
                     form.consent = paper_consent();
                 }
-                let answer = client
-                    .call("intake_customer", &json!({ "form": form }))
-                    .await?;
+                let answer = loop {
+                    let answer = client
+                        .call("intake_customer", &json!({ "form": form }))
+                        .await?;
+                    // An ID number drawn twice is refused; draw another.
+                    if answer.status == StatusCode::CONFLICT
+                        && answer.body.starts_with(b"{\"DuplicateIdentity\"")
+                    {
+                        form.id_number = lock(&generator).resident_id(&form.region);
+                        continue;
+                    }
+                    break answer;
+                };
                 series.record(&answer);
             }
             anyhow::Ok(series)
@@ -1042,10 +1175,9 @@ const PHONE_PREFIXES: &[&str] = &[
 /// The GB 32100 alphabet of unified social credit codes.
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-/// One generated file: its form, its surname and the day it was opened.
+/// One generated file: its form and the day it was opened.
 struct Generated {
     form: CustomerForm,
-    surname: String,
     opened: Date,
 }
 
@@ -1055,7 +1187,6 @@ struct Generator {
     dice: Dice,
     /// Counties of each province in [`PROVINCES`], by code and name.
     counties: Vec<Vec<(String, String)>>,
-    id_numbers: HashSet<String>,
     next_index: usize,
 }
 
@@ -1068,7 +1199,6 @@ impl Generator {
         Self {
             dice: Dice::new(seed),
             counties,
-            id_numbers: HashSet::new(),
             next_index: 0,
         }
     }
@@ -1116,7 +1246,7 @@ impl Generator {
             ..CustomerForm::default()
         };
 
-        let (surname, name) = if organisation {
+        let name = if organisation {
             let place = county_name.trim_end_matches(['县', '区', '市']);
             let word = dice.pick(&[
                 "丰收", "金穗", "绿源", "兴农", "惠民", "裕丰", "田园", "沃土", "禾丰", "农盛",
@@ -1133,10 +1263,7 @@ impl Generator {
             if dice.chance(0.6) {
                 form.land_area = area(dice, 50.0, 2_000.0);
             }
-            // Organisations are searched by their name's beginning, not a
-            // surname.
-            let name = format!("{place}{word}{kind}");
-            (name.chars().take(2).collect(), name)
+            format!("{place}{word}{kind}")
         } else {
             form.id_kind = "resident_id".to_string();
             form.id_number = self.resident_id(&region);
@@ -1165,7 +1292,7 @@ impl Generator {
                     });
                 }
             }
-            (surname, person)
+            person
         };
         let dice = &mut self.dice;
         form.name = name;
@@ -1196,31 +1323,22 @@ impl Generator {
             form.notes = "户主常年在外务工，联系时请先打电话".to_string();
         }
 
-        Generated {
-            form,
-            surname,
-            opened,
-        }
+        Generated { form, opened }
     }
 
-    /// A resident ID number issued in `region`, different from every other
-    /// one generated.
+    /// A resident ID number issued in `region`; one already taken is
+    /// refused by the archive and drawn again by the loader.
     fn resident_id(&mut self, region: &str) -> String {
-        loop {
-            let dice = &mut self.dice;
-            // Members are mostly middle-aged or older.
-            let year = 1945 + dice.below(30) + dice.below(31);
-            let first_17 = format!(
-                "{region}{year}{:02}{:02}{:03}",
-                1 + dice.below(12),
-                1 + dice.below(28),
-                dice.below(1000)
-            );
-            let number = complete_resident_id(&first_17).unwrap_or_default();
-            if self.id_numbers.insert(number.clone()) {
-                return number;
-            }
-        }
+        let dice = &mut self.dice;
+        // Members are mostly middle-aged or older.
+        let year = 1945 + dice.below(30) + dice.below(31);
+        let first_17 = format!(
+            "{region}{year}{:02}{:02}{:03}",
+            1 + dice.below(12),
+            1 + dice.below(28),
+            dice.below(1000)
+        );
+        complete_resident_id(&first_17).unwrap_or_default()
     }
 }
 
