@@ -283,3 +283,34 @@ async fn a_destroyed_name_and_phone_find_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn files_are_found_by_the_month_they_were_opened() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let code = file(&clerk, farmer_form("孔本月")).await;
+    let today = app::domain::time_fmt::today_cst();
+    let this_month = format!("{:04}-{:02}", today.year(), u8::from(today.month()));
+    let last_month = {
+        let earlier = today.replace_day(1).expect("the first") - time::Duration::days(1);
+        format!("{:04}-{:02}", earlier.year(), u8::from(earlier.month()))
+    };
+
+    let now = search(&clerk, json!({ "opened": this_month })).await;
+    let before = search(&clerk, json!({ "opened": last_month })).await;
+    let refused = clerk
+        .call(
+            "search_customers",
+            json!({ "query": { "opened": "上个月" } }),
+        )
+        .await;
+
+    assert_eq!(codes(&now), [code.as_str()]);
+    assert!(codes(&before).is_empty());
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.to_string().contains("建档月份"),
+        "{}",
+        refused.body
+    );
+}

@@ -43,6 +43,8 @@ pub struct SearchQuery {
     /// `due` (due within two weeks or overdue) or `overdue`.
     pub due: String,
     pub tag: String,
+    /// The month files were opened in, `YYYY-MM`.
+    pub opened: String,
     /// A [`SortKey`] key; archive code when empty.
     pub sort: String,
     /// 1-based.
@@ -193,6 +195,8 @@ pub struct Criteria {
     pub land_max: Option<u64>,
     pub due: Option<DueFilter>,
     pub tag: Option<String>,
+    /// Opened on or after the first day and before the second.
+    pub opened: Option<(time::Date, time::Date)>,
     pub sort: SortKey,
     pub page: u32,
     pub page_size: u32,
@@ -259,6 +263,12 @@ impl SearchQuery {
             "overdue" => Some(DueFilter::Overdue),
             _ => return Err("请从列表中选择核对状态".to_string()),
         };
+        let opened = match keyed(&self.opened) {
+            None => None,
+            Some(month) => Some(
+                month_span(&month).ok_or_else(|| "建档月份请写成年-月，如 2026-03".to_string())?,
+            ),
+        };
         let sort = match keyed(&self.sort) {
             None => SortKey::Code,
             Some(key) => SortKey::from_key(&key).ok_or_else(|| "请从列表中选择排序".to_string())?,
@@ -282,6 +292,7 @@ impl SearchQuery {
             land_max,
             due,
             tag: keyed(&self.tag),
+            opened,
             sort,
             page: self.page.max(1),
             page_size: if self.page_size == 0 {
@@ -307,6 +318,7 @@ impl SearchQuery {
             ("land_max", &self.land_max),
             ("due", &self.due),
             ("tag", &self.tag),
+            ("opened", &self.opened),
             ("sort", &self.sort),
         ]
         .into_iter()
@@ -329,6 +341,7 @@ impl SearchQuery {
             land_max: text("land_max"),
             due: text("due"),
             tag: text("tag"),
+            opened: text("opened"),
             sort: text("sort"),
             page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
             page_size: 0,
@@ -343,6 +356,25 @@ impl SearchQuery {
             .iter()
             .any(|(name, _)| !matches!(*name, "q" | "sort"))
     }
+}
+
+/// The first day of a month written `YYYY-MM` and the first day of the
+/// next.
+fn month_span(text: &str) -> Option<(time::Date, time::Date)> {
+    let (year, month) = text.split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    let first = time::Date::from_calendar_date(year, month, 1).ok()?;
+    let next_year = if month == time::Month::December {
+        year + 1
+    } else {
+        year
+    };
+    let next = time::Date::from_calendar_date(next_year, month.next(), 1).ok()?;
+    Some((first, next))
 }
 
 /// A place in a sorted list: the sort value of a row and its archive code,
@@ -464,6 +496,37 @@ mod tests {
             })
             .contains("翻页")
         );
+        for month in ["2026-13", "2026-3", "三月"] {
+            assert!(
+                bad(SearchQuery {
+                    opened: month.into(),
+                    ..SearchQuery::default()
+                })
+                .contains("建档月份")
+            );
+        }
+    }
+
+    #[test]
+    fn a_month_spans_to_the_first_of_the_next() {
+        let span = |month: &str| {
+            SearchQuery {
+                opened: month.into(),
+                ..SearchQuery::default()
+            }
+            .criteria()
+            .expect("a month")
+            .opened
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        };
+        assert_eq!(
+            span("2026-02"),
+            Some(("2026-02-01".into(), "2026-03-01".into()))
+        );
+        assert_eq!(
+            span("2026-12"),
+            Some(("2026-12-01".into(), "2027-01-01".into()))
+        );
     }
 
     #[test]
@@ -473,6 +536,7 @@ mod tests {
             group: "farmer".into(),
             region: "510104".into(),
             land_min: "5".into(),
+            opened: "2026-11".into(),
             sort: "name".into(),
             ..SearchQuery::default()
         };

@@ -131,7 +131,7 @@ fn Report(page: Analysis, region: String) -> impl IntoView {
         Some(vec![("cooperation", t.key.clone())])
     });
     let credit = bars(&o.by_credit, r, |t| Some(vec![("credit", t.key.clone())]));
-    let months = bars(&o.by_month, r, |_| None);
+    let months = bars(&o.by_month, r, |t| Some(vec![("opened", t.key.clone())]));
     let rules = page.rules;
 
     view! {

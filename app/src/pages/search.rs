@@ -147,6 +147,16 @@ pub fn SearchPage() -> impl IntoView {
                         <label for="f-tag">"标签"</label>
                         <input id="f-tag" name="tag" prop:value=value(|q| &q.tag) />
                     </div>
+                    <div class="form-field">
+                        <label for="f-opened">"建档月份"</label>
+                        <input
+                            id="f-opened"
+                            name="opened"
+                            type="month"
+                            placeholder="2026-03"
+                            prop:value=value(|q| &q.opened)
+                        />
+                    </div>
                     <Choice
                         name="sort"
                         label="排序"

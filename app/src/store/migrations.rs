@@ -73,6 +73,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "analysis",
         sql: include_str!("migrations/0011_analysis.surql"),
     },
+    Migration {
+        version: 12,
+        name: "opened month",
+        sql: include_str!("migrations/0012_opened_month.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

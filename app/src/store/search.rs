@@ -347,6 +347,15 @@ impl Store {
                 binds.text(today.to_string())
             )),
         }
+        if let Some((first, next)) = criteria.opened {
+            // Days begin at midnight in China.
+            let midnight = |day: Date| format!("{day}T00:00:00+08:00");
+            conditions.push(format!(
+                "created_at >= <datetime>{} AND created_at < <datetime>{}",
+                binds.text(midnight(first)),
+                binds.text(midnight(next))
+            ));
+        }
         if criteria.sort == SortKey::Due {
             conditions.push("next_verification != ''".to_string());
         }
