@@ -558,7 +558,7 @@ async fn create_archivist(store: &Store) -> anyhow::Result<String> {
         .await
         .context("creating the archivist")?;
     if !created {
-        bail!("user name {username} taken");
+        println!("The archivist of an earlier run on this archive signs in again.\n");
     }
     Ok(username)
 }
