@@ -314,3 +314,65 @@ async fn files_are_found_by_the_month_they_were_opened() {
         refused.body
     );
 }
+
+#[tokio::test]
+async fn lists_by_code_hold_files_that_moved_county_and_page_through_them() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    // A file opened in 510104 and moved to 510105, with files opened in
+    // each county beside it.
+    let moved = file(&clerk, farmer_form("严搬走")).await;
+    let stayed = file(&clerk, farmer_form("严留下")).await;
+    let mut there = Vec::new();
+    for name in ["严一", "严二", "严三"] {
+        let mut form = farmer_form(name);
+        form["region"] = json!("510105");
+        there.push(file(&clerk, form).await);
+    }
+    let current = clerk
+        .call("get_customer", json!({ "code": moved }))
+        .await
+        .body;
+    let mut form = serde_json::to_value(
+        serde_json::from_value::<app::domain::Customer>(current.clone())
+            .expect("a file")
+            .details
+            .to_form(),
+    )
+    .expect("a form");
+    form["region"] = json!("510105");
+    form["confirm_duplicates"] = json!(true);
+    let saved = clerk
+        .call(
+            "update_customer",
+            json!({ "edit": { "code": moved, "version": current["version"], "form": form, "reason": "搬到青羊区" } }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
+    let county = search(&clerk, json!({ "region": "510105" })).await;
+    let mut expected = vec![moved.clone()];
+    expected.extend(there.iter().cloned());
+    assert_eq!(codes(&county), expected, "the moved file first by its code");
+    let home = search(&clerk, json!({ "region": "510104" })).await;
+    assert_eq!(codes(&home), [stayed.as_str()]);
+
+    // Staff of 510105 page through the same files two at a time, and back.
+    let staff = app.signed_in(Role::Staff, &["510105"]).await;
+    let first = search(&staff, json!({ "page_size": 2 })).await;
+    assert_eq!(codes(&first), expected[..2]);
+    let second = search(
+        &staff,
+        json!({ "page_size": 2, "page": 2, "after": first["last"] }),
+    )
+    .await;
+    assert_eq!(codes(&second), expected[2..]);
+    let back = search(
+        &staff,
+        json!({ "page_size": 2, "page": 1, "before": second["first"] }),
+    )
+    .await;
+    assert_eq!(codes(&back), expected[..2]);
+    let farmers = search(&staff, json!({ "group": "farmer" })).await;
+    assert_eq!(codes(&farmers), expected);
+}

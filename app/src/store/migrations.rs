@@ -78,6 +78,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "opened month",
         sql: include_str!("migrations/0012_opened_month.surql"),
     },
+    Migration {
+        version: 13,
+        name: "code runs",
+        sql: include_str!("migrations/0013_code_runs.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

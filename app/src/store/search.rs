@@ -244,6 +244,59 @@ impl Store {
         Ok(indexed)
     }
 
+    /// The runs of the code index holding the files of `group` (or of every
+    /// group) in the counties both `region` and `scope` allow, in code
+    /// order: a code begins with its group's prefix and county. `None` when
+    /// neither narrows the regions.
+    fn code_runs(
+        &self,
+        group: Option<CustomerGroup>,
+        region: Option<&RegionFilter>,
+        scope: &RegionScope,
+    ) -> Option<Vec<String>> {
+        let wanted = region.map(|filter| match filter {
+            RegionFilter::Within(prefix) => prefix.clone(),
+            RegionFilter::Township(code) => code.chars().take(6).collect(),
+        });
+        let mut regions: Vec<String> = match (wanted, scope.prefixes()) {
+            (None, None) => return None,
+            (Some(wanted), None) => vec![wanted],
+            (None, Some(allowed)) => allowed.to_vec(),
+            // The narrower of each pair that overlaps.
+            (Some(wanted), Some(allowed)) => allowed
+                .iter()
+                .filter_map(|a| {
+                    if wanted.starts_with(a.as_str()) {
+                        Some(wanted.clone())
+                    } else {
+                        a.starts_with(wanted.as_str()).then(|| a.clone())
+                    }
+                })
+                .collect(),
+        };
+        // A prefix inside another one is read with it.
+        regions.sort();
+        let mut widest: Vec<String> = Vec::new();
+        for region in regions {
+            if !widest.iter().any(|w| region.starts_with(w.as_str())) {
+                widest.push(region);
+            }
+        }
+        let groups = group.map_or_else(|| CustomerGroup::ALL.to_vec(), |g| vec![g]);
+        let separator = &self.scheme.separator;
+        let mut runs: Vec<String> = groups
+            .iter()
+            .flat_map(|group| {
+                let prefix = self.scheme.prefix(*group);
+                widest
+                    .iter()
+                    .map(move |region| format!("{prefix}{separator}{region}"))
+            })
+            .collect();
+        runs.sort();
+        Some(runs)
+    }
+
     /// One page of the files in `scope` that meet `criteria`, and how many
     /// there are (counted up to [`COUNT_LIMIT`]).
     pub async fn search(
@@ -428,13 +481,48 @@ impl Store {
             _ => source.clone(),
         };
         let limit = u64::from(criteria.page_size) + 1;
+        // Sorted by code, the files of some counties (a region filter, the
+        // caller's scope) lie in runs of the code index, one per group and
+        // county prefix: read those runs, in code order, and the files
+        // whose code no longer says their group or county, instead of the
+        // whole index.
+        let runs = (criteria.sort == SortKey::Code
+            && matches!(criteria.text, TextKind::All)
+            && lookups.is_empty()
+            && start == 0)
+            .then(|| self.code_runs(criteria.group, criteria.region.as_ref(), scope))
+            .flatten();
+        let fields = "code, name, customer_group, region, updated_at, \
+                      <string>updated_at AS updated, next_verification";
+        let pages = match &runs {
+            None => format!(
+                "SELECT {fields} FROM {page_source} WHERE {page_filter} \
+                 ORDER BY {order_by} LIMIT {limit} START {start};"
+            ),
+            Some(runs) => {
+                let mut pages: Vec<String> = runs
+                    .iter()
+                    .map(|run| {
+                        let run = binds.text(run.clone());
+                        format!(
+                            "SELECT {fields} FROM customer WITH INDEX customer_code \
+                             WHERE string::starts_with(code, {run}) AND {page_filter} \
+                             ORDER BY code {order} LIMIT {limit};"
+                        )
+                    })
+                    .collect();
+                pages.push(format!(
+                    "SELECT {fields} FROM customer WITH INDEX customer_code_elsewhere \
+                     WHERE code_elsewhere = true AND {page_filter} \
+                     ORDER BY code {order} LIMIT {limit};"
+                ));
+                pages.join("\n")
+            }
+        };
         let script = format!(
             "{lets}
              RETURN array::len((SELECT VALUE id FROM {source} WHERE {filter} LIMIT {count}));
-             SELECT code, name, customer_group, region, updated_at, \
-                 <string>updated_at AS updated, next_verification FROM {page_source} \
-                 WHERE {page_filter} \
-                 ORDER BY {order_by} LIMIT {limit} START {start};",
+             {pages}",
             lets = lets.join("\n"),
             count = COUNT_LIMIT + 1,
         );
@@ -451,7 +539,21 @@ impl Store {
         let mut response = query.await?;
         let count_at = lets.len();
         let total: Option<i64> = response.take(count_at)?;
-        let mut rows: Vec<FoundRow> = response.take(count_at + 1)?;
+        let mut rows: Vec<FoundRow> = Vec::new();
+        let statements = runs.as_ref().map_or(1, |runs| runs.len() + 1);
+        for at in count_at + 1..=count_at + statements {
+            let found: Vec<FoundRow> = response.take(at)?;
+            rows.extend(found);
+        }
+        if runs.is_some() {
+            // Each run and the moved files came in code order; together
+            // they are sorted again and cut to the page.
+            rows.sort_by(|a, b| a.code.cmp(&b.code));
+            if !ascending {
+                rows.reverse();
+            }
+            rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
 
         let more_this_way = rows.len() > criteria.page_size as usize;
         rows.truncate(criteria.page_size as usize);
