@@ -376,3 +376,32 @@ async fn lists_by_code_hold_files_that_moved_county_and_page_through_them() {
     let farmers = search(&staff, json!({ "group": "farmer" })).await;
     assert_eq!(codes(&farmers), expected);
 }
+
+#[tokio::test]
+async fn an_intention_many_files_share_finds_what_a_rare_one_does() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let mut wanted = Vec::new();
+    for name in ["葛托管", "葛也托管"] {
+        let mut form = farmer_form(name);
+        form["cooperation"] = json!(["land_trusteeship"]);
+        wanted.push(file(&clerk, form).await);
+    }
+    file(&clerk, farmer_form("葛不托管")).await;
+    let query = json!({ "cooperation": "land_trusteeship" });
+    let rare = search(&clerk, query.clone()).await;
+
+    // As many keys as a common intention has, for files not in this test.
+    app.store
+        .raw_query(
+            "FOR $i IN 0..2000 { CREATE search_key SET key = 'coop:land_trusteeship', \
+             file = type::record('customer', 'XX-000000-' + <string>$i) };",
+        )
+        .await
+        .expect("keys written");
+    let common = search(&clerk, query).await;
+
+    assert_eq!(codes(&rare), wanted);
+    assert_eq!(codes(&common), wanted);
+    assert_eq!(common["total"], json!(2));
+}

@@ -27,6 +27,11 @@ use crate::domain::{CustomerDetails, RegionScope, SensitiveField};
 /// with an older one is given new keys at start-up.
 pub(super) const SEARCH_VERSION: i64 = 1;
 
+/// From this many files on, an intention or tag is read as a filter along
+/// the list's order rather than looked up: a page then takes about as many
+/// rows as gathering and sorting this many would.
+const COMMON_KEY: i64 = 2_000;
+
 /// The label of the keyed hash of a phone's last four digits.
 const PHONE_TAIL: &str = "phone_tail";
 
@@ -244,6 +249,20 @@ impl Store {
         Ok(indexed)
     }
 
+    /// Whether at least [`COMMON_KEY`] files carry the search key `key`.
+    async fn is_common_key(&self, key: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .db
+            .query(
+                "RETURN array::len((SELECT VALUE id FROM search_key WHERE key = $key LIMIT $most))",
+            )
+            .bind(("key", key.to_string()))
+            .bind(("most", COMMON_KEY))
+            .await?
+            .take(0)?;
+        Ok(found.is_some_and(|n| n >= COMMON_KEY))
+    }
+
     /// The runs of the code index holding the files of `group` (or of every
     /// group) in the counties both `region` and `scope` allow, in code
     /// order: a code begins with its group's prefix and county. `None` when
@@ -341,11 +360,20 @@ impl Store {
                 lookups.push(format!("tail:{}", self.vault.blind_index(PHONE_TAIL, last)))
             }
         }
-        if let Some(cooperation) = &criteria.cooperation {
-            lookups.push(format!("coop:{cooperation}"));
-        }
-        if let Some(tag) = &criteria.tag {
-            lookups.push(format!("tag:{tag}"));
+        // An intention or tag that many files share is a filter read along
+        // the list's order: gathering every file that has it would read them
+        // all to sort them. A rare one is looked up.
+        for (label, column, value) in [
+            ("coop", "cooperation", &criteria.cooperation),
+            ("tag", "tags", &criteria.tag),
+        ] {
+            let Some(value) = value else { continue };
+            let key = format!("{label}:{value}");
+            if lookups.is_empty() && self.is_common_key(&key).await? {
+                conditions.push(format!("{column} CONTAINS {}", binds.text(value.clone())));
+            } else {
+                lookups.push(key);
+            }
         }
         let source = if lookups.is_empty() {
             "customer".to_string()
