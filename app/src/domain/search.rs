@@ -408,7 +408,8 @@ impl Cursor {
 /// One page of results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// Matches counted up to [`COUNT_LIMIT`]; see `more`.
+    /// Matches: exact when the analysis's facts could count them, else
+    /// counted up to [`COUNT_LIMIT`] (see `more`).
     pub total: u64,
     /// More than `total` files match.
     pub more: bool,

@@ -13,7 +13,7 @@ use crate::domain::analysis::{
     LAND_BANDS, Overview, ScoreFacts, ScoreRules, Scored, Tally, Watched, land_band,
     land_band_label, risk_parts, risks, score_of, score_parts,
 };
-use crate::domain::customer::CustomerGroup;
+use crate::domain::customer::{CustomerGroup, CustomerStatus};
 use crate::domain::profile::CreditRating;
 use crate::domain::region::{self, RegionFilter};
 use crate::domain::{RegionScope, township};
@@ -168,7 +168,7 @@ impl Store {
                 }
             }
 
-            if !file.active {
+            if file.status != CustomerStatus::Active {
                 continue;
             }
             let facts = score_facts(file, today);

@@ -16,7 +16,7 @@ use time::Date;
 
 use super::{Store, StoreError};
 use crate::domain::consent::CREDIT_PURPOSE;
-use crate::domain::customer::CustomerGroup;
+use crate::domain::customer::{CustomerGroup, CustomerStatus};
 use crate::domain::profile::CreditRating;
 use crate::domain::upkeep;
 
@@ -50,8 +50,8 @@ pub(super) struct FileFacts {
     pub cooperation: Box<[u16]>,
     /// The day the file was opened (China Standard Time).
     pub opened: Option<Date>,
-    /// Only active files are scored and watched.
-    pub active: bool,
+    /// Never `Destroyed`: destroyed files have no facts.
+    pub status: CustomerStatus,
     pub next_verification: Option<Date>,
     /// A current consent to credit assessment.
     pub credit_consent: bool,
@@ -150,6 +150,21 @@ impl Store {
         let mut facts = self.facts.lock().await;
         self.bring_up_to_date(&mut facts).await?;
         Ok(facts)
+    }
+
+    /// The facts, up to date, if they have been read and nobody is reading
+    /// them now; `None` rather than waiting while they are first read.
+    pub(super) async fn facts_if_ready(
+        &self,
+    ) -> Result<Option<tokio::sync::MutexGuard<'_, Facts>>, StoreError> {
+        let Ok(mut facts) = self.facts.try_lock() else {
+            return Ok(None);
+        };
+        if facts.applied.is_none() {
+            return Ok(None);
+        }
+        self.bring_up_to_date(&mut facts).await?;
+        Ok(Some(facts))
     }
 
     async fn bring_up_to_date(&self, facts: &mut Facts) -> Result<(), StoreError> {
@@ -294,11 +309,12 @@ impl Store {
 
         let mut read = Vec::with_capacity(rows.len());
         for row in rows {
-            let (Some(group), Ok(region)) = (
+            let (Some(group), Some(status), Ok(region)) = (
                 CustomerGroup::from_key(&row.customer_group),
+                CustomerStatus::from_key(&row.status),
                 <[u8; 6]>::try_from(row.region.as_bytes()),
             ) else {
-                tracing::warn!(customer.code = %row.code, "file left out of the analysis: unreadable group or region");
+                tracing::warn!(customer.code = %row.code, "file left out of the analysis: unreadable group, status or region");
                 continue;
             };
             let cooperation = row
@@ -314,7 +330,7 @@ impl Store {
                 credit: CreditRating::from_key(&row.credit_rating).unwrap_or_default(),
                 cooperation,
                 opened: day_of(&row.created_at),
-                active: row.status == "active",
+                status,
                 next_verification: upkeep::parse_day(&row.next_verification),
                 credit_consent: consenting.contains(&row.code),
                 activity: activity.remove(&row.code).unwrap_or_default(),

@@ -16,7 +16,7 @@ use time::Date;
 
 use super::customers::scope_condition;
 use super::{Store, StoreError};
-use crate::domain::customer::{CustomerGroup, CustomerSummary};
+use crate::domain::customer::{CustomerGroup, CustomerStatus, CustomerSummary};
 use crate::domain::region::{self, RegionFilter};
 use crate::domain::search::{
     COUNT_LIMIT, Criteria, Cursor, DueFilter, SearchResults, SortKey, TextKind,
@@ -247,6 +247,66 @@ impl Store {
             }
         }
         Ok(indexed)
+    }
+
+    /// How many files in `scope` meet `criteria` (which has no text and no
+    /// tag), counted from the analysis's facts; `None` while they are not
+    /// read yet. The conditions are those [`Store::search`] gives the
+    /// archive.
+    async fn count_in_facts(
+        &self,
+        criteria: &Criteria,
+        scope: &RegionScope,
+        today: Date,
+    ) -> Result<Option<u64>, StoreError> {
+        let Some(facts) = self.facts_if_ready().await? else {
+            return Ok(None);
+        };
+        let cooperation = match &criteria.cooperation {
+            None => None,
+            Some(key) => match facts.cooperation_keys.iter().position(|k| **k == **key) {
+                Some(at) => Some(u16::try_from(at).unwrap_or(u16::MAX)),
+                // No file has it.
+                None => return Ok(Some(0)),
+            },
+        };
+        let soon = today + time::Duration::days(crate::domain::upkeep::DUE_SOON_DAYS);
+        let count = facts
+            .files
+            .values()
+            .filter(|file| {
+                scope.contains(file.region())
+                    && criteria.group.is_none_or(|g| file.group == g)
+                    && match &criteria.region {
+                        None => true,
+                        Some(RegionFilter::Within(prefix)) => {
+                            file.region().starts_with(prefix.as_str())
+                        }
+                        Some(RegionFilter::Township(code)) => file.township() == code,
+                    }
+                    && cooperation.is_none_or(|c| file.cooperation.contains(&c))
+                    && criteria.credit.is_none_or(|c| file.credit == c)
+                    && criteria.status.is_none_or(|s| file.status == s)
+                    && criteria.land_min.is_none_or(|low| file.land >= low)
+                    && criteria.land_max.is_none_or(|high| file.land <= high)
+                    && match criteria.due {
+                        None => true,
+                        Some(due) => {
+                            let last = match due {
+                                DueFilter::Due => soon,
+                                DueFilter::Overdue => today - time::Duration::days(1),
+                            };
+                            file.status == CustomerStatus::Active
+                                && file.next_verification.is_some_and(|d| d <= last)
+                        }
+                    }
+                    && criteria.opened.is_none_or(|(first, next)| {
+                        file.opened.is_some_and(|day| first <= day && day < next)
+                    })
+                    && (criteria.sort != SortKey::Due || file.next_verification.is_some())
+            })
+            .count();
+        Ok(Some(count as u64))
     }
 
     /// Whether at least [`COMMON_KEY`] files carry the search key `key`.
@@ -547,13 +607,25 @@ impl Store {
                 pages.join("\n")
             }
         };
-        let script = format!(
-            "{lets}
-             RETURN array::len((SELECT VALUE id FROM {source} WHERE {filter} LIMIT {count}));
-             {pages}",
-            lets = lets.join("\n"),
-            count = COUNT_LIMIT + 1,
-        );
+        // Without text or a tag, the analysis's facts (when read) count the
+        // matches exactly and without reading a file; otherwise the archive
+        // counts them, up to a limit.
+        let counted = if matches!(criteria.text, TextKind::All)
+            && criteria.tag.is_none()
+            && criteria.status != Some(CustomerStatus::Destroyed)
+        {
+            self.count_in_facts(criteria, scope, today).await?
+        } else {
+            None
+        };
+        let count = match counted {
+            Some(_) => "RETURN 0;".to_string(),
+            None => format!(
+                "RETURN array::len((SELECT VALUE id FROM {source} WHERE {filter} LIMIT {}));",
+                COUNT_LIMIT + 1
+            ),
+        };
+        let script = format!("{lets}\n{count}\n{pages}", lets = lets.join("\n"));
         let mut query = self.db.query(script);
         for value in scope_values {
             query = query.bind(value);
@@ -589,7 +661,13 @@ impl Store {
             rows.reverse();
         }
         let has_next = if backwards { true } else { more_this_way };
-        let total = total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0);
+        let (total, more) = match counted {
+            Some(exact) => (exact, false),
+            None => {
+                let total = total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0);
+                (total.min(COUNT_LIMIT), total > COUNT_LIMIT)
+            }
+        };
         let first = rows
             .first()
             .map(|r| r.cursor(criteria.sort).encode())
@@ -599,8 +677,8 @@ impl Store {
             .map(|r| r.cursor(criteria.sort).encode())
             .unwrap_or_default();
         Ok(SearchResults {
-            total: total.min(COUNT_LIMIT),
-            more: total > COUNT_LIMIT,
+            total,
+            more,
             page: criteria.page,
             page_size: criteria.page_size,
             rows: rows
@@ -617,6 +695,126 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::CustomerForm;
+    use crate::domain::audit::AuditAction;
+    use crate::domain::search::SearchQuery;
+    use crate::store::AuditEntry;
+
+    /// Opens a farmer's file in `region` with `land` 亩, rated `credit`,
+    /// intending `cooperation`.
+    async fn open(
+        store: &Store,
+        n: u32,
+        region: &str,
+        land: &str,
+        credit: &str,
+        cooperation: &[&str],
+    ) {
+        let id = crate::domain::id_document::complete_resident_id(&format!(
+            "{region}1970010{}{n:03}",
+            n % 10
+        ))
+        .expect("an ID number");
+        let form: CustomerForm = serde_json::from_value(serde_json::json!({
+            "group": "farmer", "name": format!("测试{n}"), "phone": format!("1391234{n:04}"),
+            "id_kind": "resident_id", "id_number": id, "region": region,
+            "address": "某村 1 组", "land_area": land, "cooperation": cooperation,
+            "credit_rating": credit, "credit_reason": if credit.is_empty() { "" } else { "按期结清" },
+        }))
+        .expect("a form");
+        let today = crate::domain::time_fmt::today_cst();
+        let file = form.validate(today).expect("a valid file");
+        store
+            .create_customer(
+                &file,
+                None,
+                "tester",
+                &today.to_string(),
+                &AuditEntry::command_line(AuditAction::CreateFile, ""),
+            )
+            .await
+            .expect("saved");
+    }
+
+    #[tokio::test]
+    async fn the_facts_count_what_the_archive_counts() {
+        let store = Store::in_memory().await.expect("a store");
+        open(&store, 1, "510104", "3", "a", &["produce_sale"]).await;
+        open(&store, 2, "510104", "45", "", &["land_trusteeship"]).await;
+        open(
+            &store,
+            3,
+            "510105",
+            "12.5",
+            "b",
+            &["produce_sale", "land_trusteeship"],
+        )
+        .await;
+        open(&store, 4, "510105", "120", "a", &[]).await;
+        store
+            .raw_query(
+                "UPDATE customer SET next_verification = '2020-01-01' WHERE code = 'NH-510104-00002';
+                 UPDATE customer SET status = 'inactive' WHERE code = 'NH-510105-00002';",
+            )
+            .await
+            .expect("changed by hand");
+        let today = crate::domain::time_fmt::today_cst();
+        let month = format!("{:04}-{:02}", today.year(), u8::from(today.month()));
+        let queries: Vec<SearchQuery> = [
+            ("", "", "", "", "", "", "", ""),
+            ("510105", "", "", "", "", "", "", ""),
+            ("510100", "10", "", "", "", "", "", ""),
+            ("", "", "12.5", "a", "", "", "", ""),
+            ("", "", "", "", "produce_sale", "", "", ""),
+            ("", "", "", "", "seed_supply", "", "", ""),
+            ("", "", "", "", "", "overdue", "", ""),
+            ("", "", "", "", "", "due", "active", ""),
+            ("", "", "", "", "", "", "inactive", month.as_str()),
+        ]
+        .into_iter()
+        .map(
+            |(region, low, high, credit, cooperation, due, status, opened)| SearchQuery {
+                region: region.into(),
+                land_min: low.into(),
+                land_max: high.into(),
+                credit: credit.into(),
+                cooperation: cooperation.into(),
+                due: due.into(),
+                status: status.into(),
+                opened: opened.into(),
+                ..SearchQuery::default()
+            },
+        )
+        .collect();
+        let scopes = [
+            RegionScope::everywhere(),
+            RegionScope::for_role(
+                crate::domain::Role::Staff,
+                &[crate::domain::RegionCode::parse("510105").expect("a county")],
+            ),
+        ];
+
+        let mut by_archive = Vec::new();
+        for scope in &scopes {
+            for query in &queries {
+                let criteria = query.criteria().expect("valid");
+                let found = store.search(&criteria, scope, today).await.expect("found");
+                by_archive.push(found.total);
+            }
+        }
+        assert_eq!(store.prepare_analysis().await.expect("facts read"), 4);
+        let mut by_facts = Vec::new();
+        for scope in &scopes {
+            for query in &queries {
+                let criteria = query.criteria().expect("valid");
+                let counted = store.count_in_facts(&criteria, scope, today).await;
+                by_facts.push(counted.expect("counted").expect("facts ready"));
+            }
+        }
+
+        assert_eq!(by_facts, by_archive);
+        assert_eq!(by_archive[..9], [4, 2, 3, 1, 2, 0, 1, 1, 1]);
+    }
 
     #[test]
     fn names_are_keyed_by_pinyin_and_initials() {
