@@ -72,6 +72,38 @@ async fn an_unknown_or_malformed_code_is_not_found() {
     assert_eq!(malformed.status, StatusCode::NOT_FOUND);
 }
 
+#[tokio::test]
+async fn a_file_page_reads_the_file_and_all_it_shows_in_one_call() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    let code = clerk.intake(&farmer_form("张三")).await.body;
+
+    let answer = clerk.call("open_file", json!({ "code": code })).await;
+
+    assert_eq!(answer.status, StatusCode::OK);
+    let view = answer.body;
+    assert_eq!(view["customer"]["code"], json!("NH-510104-00001"));
+    assert_eq!(view["customer"]["details"]["phone"], json!("138****5678"));
+    assert_eq!(view["history"].as_array().map(Vec::len), Some(1));
+    assert!(view["types"].as_array().is_some_and(|t| !t.is_empty()));
+    assert!(
+        view["state"]["next_due"]
+            .as_str()
+            .is_some_and(|d| d.len() == 10)
+    );
+    assert_eq!(view["lifecycle"]["relationship_ended"], json!(""));
+
+    let unknown = clerk
+        .call("open_file", json!({ "code": "NH-510104-00099" }))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body, json!({ "NotFound": "档案 NH-510104-00099" }));
+
+    let elsewhere = app.signed_in(Role::Staff, &["110105"]).await;
+    let refused = elsewhere.call("open_file", json!({ "code": code })).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
+
 async fn search(clerk: &Client, text: &str, page: u32, page_size: u32) -> serde_json::Value {
     let query = json!({ "query": { "text": text, "page": page, "page_size": page_size } });
     let answer = clerk.call("search_customers", query).await;

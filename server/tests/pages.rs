@@ -48,6 +48,27 @@ async fn the_file_page_is_rendered_from_the_database() {
 }
 
 #[tokio::test]
+async fn a_file_s_pages_hand_the_browser_the_data_they_were_drawn_from() {
+    let app = TestApp::spawn().await;
+    let clerk = app.signed_in(Role::Archivist, &[]).await;
+    clerk.intake(&farmer_form("张三")).await;
+
+    // The browser takes over from the values the server rendered with; an
+    // error among them would be drawn over the file and stop the page. A
+    // page that read its data with several calls got such an error now and
+    // then, so each page is asked for several times.
+    for page in ["", "/edit", "/verify"].repeat(10) {
+        let (status, _, html) = clerk
+            .get(&format!("/customers/NH-510104-00001{page}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(html.contains("__RESOLVED_RESOURCES["), "{page}");
+        assert!(html.contains(r#"{\"Ok\":{\"customer\":"#), "{page}");
+        assert!(!html.contains(r#"{\"Err\""#), "{page}: {html}");
+    }
+}
+
+#[tokio::test]
 async fn an_unknown_address_is_a_chinese_not_found_page() {
     let app = TestApp::spawn().await;
     let clerk = app.signed_in(Role::Archivist, &[]).await;

@@ -7,8 +7,10 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::history::ChangeEntry;
+use crate::domain::lifecycle::LifecycleState;
 use crate::domain::profile::CooperationType;
 use crate::domain::township::Township;
+use crate::domain::upkeep::VerificationState;
 use crate::domain::{Customer, CustomerForm, SensitiveField};
 use crate::error::AppError;
 
@@ -535,32 +537,94 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
             async {
                 let caller = request.caller().await?;
                 caller.require(Right::ViewCustomer)?;
-
                 let store = request.store()?;
                 let code = visible_code(store, &caller, &code)?;
-
-                let Some(customer) = store.customer(&code).await.map_err(ssr::internal)? else {
-                    let destroyed = store.destroyed_on(&code).await.map_err(ssr::internal)?;
-                    return Err(match destroyed {
-                        Some(at) => AppError::NotFound(format!(
-                            "档案 {code}：已于 {at} 销毁，销毁证明见“销毁登记”"
-                        )),
-                        None => not_found(&code),
-                    });
-                };
-                request
-                    .record(&request.event(
-                        AuditAction::ViewFile,
-                        code.to_string(),
-                        Outcome::Ok,
-                        serde_json::json!({}),
-                    ))
-                    .await?;
-                Ok(customer)
+                read_customer(&request, &code).await
             }
             .await,
         )
         .await
+}
+
+/// What a page about one file reads before it shows anything: the file,
+/// its history, the list of cooperation intentions, its verification
+/// cycle and its place in its life.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileView {
+    pub customer: Customer,
+    pub history: Vec<ChangeEntry>,
+    pub types: Vec<CooperationType>,
+    pub state: VerificationState,
+    pub lifecycle: LifecycleState,
+}
+
+/// Everything the file, edit and verification pages show, in one call.
+///
+/// A page's resource calls one server function: while the page renders on
+/// the server, a second call made after the first one's `.await` can run
+/// without the page's request, refused as signed out, and the browser then
+/// hydrates an error where the server drew the file.
+#[server(endpoint = "open_file", input = Json)]
+pub async fn open_file(code: String) -> Result<FileView, AppError> {
+    use super::ssr;
+    use crate::domain::Right;
+    use crate::domain::time_fmt::today_cst;
+
+    let request = ssr::Request::begin();
+    request
+        .answer_audited(
+            AuditAction::ViewFile,
+            &code.clone(),
+            async {
+                let caller = request.caller().await?;
+                caller.require(Right::ViewCustomer)?;
+                let store = request.store()?;
+                let code = visible_code(store, &caller, &code)?;
+                let customer = read_customer(&request, &code).await?;
+                Ok(FileView {
+                    customer,
+                    history: store.history(&code, 0).await.map_err(ssr::internal)?,
+                    types: store.cooperation_types().await.map_err(ssr::internal)?,
+                    state: store
+                        .verification_state(&code, today_cst())
+                        .await
+                        .map_err(ssr::internal)?,
+                    lifecycle: store.lifecycle_state(&code).await.map_err(ssr::internal)?,
+                })
+            }
+            .await,
+        )
+        .await
+}
+
+/// Reads a file the caller may see and records the view; a destroyed
+/// file answers when it was destroyed.
+#[cfg(feature = "ssr")]
+async fn read_customer(
+    request: &super::ssr::Request,
+    code: &crate::domain::ArchiveCode,
+) -> Result<Customer, AppError> {
+    use super::ssr;
+
+    let store = request.store()?;
+    let Some(customer) = store.customer(code).await.map_err(ssr::internal)? else {
+        let destroyed = store.destroyed_on(code).await.map_err(ssr::internal)?;
+        return Err(match destroyed {
+            Some(at) => {
+                AppError::NotFound(format!("档案 {code}：已于 {at} 销毁，销毁证明见“销毁登记”"))
+            }
+            None => not_found(code),
+        });
+    };
+    request
+        .record(&request.event(
+            AuditAction::ViewFile,
+            code.to_string(),
+            Outcome::Ok,
+            serde_json::json!({}),
+        ))
+        .await?;
+    Ok(customer)
 }
 
 /// Files that meet a search, within the caller's regions: by archive

@@ -4,11 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::customers::{
-    cooperation_types, customer_history, get_customer, reveal_personal_value,
-};
-use crate::api::lifecycle::{get_lifecycle, set_legal_hold};
-use crate::api::upkeep::{get_verification_state, resume_cooperation};
+use crate::api::customers::{FileView, open_file, reveal_personal_value};
+use crate::api::lifecycle::set_legal_hold;
+use crate::api::upkeep::resume_cooperation;
 use crate::components::banner::{ActionError, ErrorBanner};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::consent::ConsentCard;
@@ -20,20 +18,12 @@ use crate::domain::profile::{CooperationType, CreditRating};
 use crate::domain::quality::{FileFacts, completeness};
 use crate::domain::upkeep::{Dueness, VerificationState};
 use crate::domain::{CurrentUser, Customer, Right, SensitiveField};
-use crate::error::AppError;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let file = Resource::new(code, |code| async move {
-        let customer = get_customer(code.clone()).await?;
-        let history = customer_history(code.clone()).await?;
-        let types = cooperation_types().await?;
-        let state = get_verification_state(code.clone()).await?;
-        let lifecycle = get_lifecycle(code).await?;
-        Ok::<_, AppError>((customer, history, types, state, lifecycle))
-    });
+    let file = Resource::new(code, open_file);
 
     view! {
         <Title text=code />
@@ -43,7 +33,7 @@ pub fn CustomerPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match file.await {
-                    Ok((customer, history, types, state, lifecycle)) => {
+                    Ok(FileView { customer, history, types, state, lifecycle }) => {
                         view! { <CustomerFile customer history types state lifecycle /> }.into_any()
                     }
                     Err(error) => {

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::{Deserialize, Serialize};
 
-use crate::api::customers::{CustomerEdit, cooperation_types, get_customer, update_customer};
+use crate::api::customers::{CustomerEdit, FileView, open_file, update_customer};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::customer_form::{CustomerFields, FormRows, fill_form, read_form};
@@ -42,11 +42,7 @@ fn draft_key(code: &str) -> String {
 pub fn EditPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let loaded = Resource::new(code, |code| async move {
-        let customer = get_customer(code).await?;
-        let types = cooperation_types().await?;
-        Ok::<_, AppError>((customer, types))
-    });
+    let loaded = Resource::new(code, open_file);
 
     view! {
         <Title text=move || format!("修改 {}", code()) />
@@ -59,7 +55,9 @@ pub fn EditPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((customer, types)) => view! { <EditForm customer types /> }.into_any(),
+                    Ok(FileView { customer, types, .. }) => {
+                        view! { <EditForm customer types /> }.into_any()
+                    }
                     Err(error) => {
                         view! {
                             <h1>"修改档案"</h1>

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::customers::{cooperation_types, get_customer};
-use crate::api::upkeep::{VerificationInput, get_verification_state, verify_customer};
+use crate::api::customers::{FileView, open_file};
+use crate::api::upkeep::{VerificationInput, verify_customer};
 use crate::components::banner::ErrorBanner;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::customer_form::{CooperationChecks, CreditFields, offered_cooperation};
@@ -34,12 +34,7 @@ const CORRECTABLE: [Field; 6] = [
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let loaded = Resource::new(code, |code| async move {
-        let customer = get_customer(code.clone()).await?;
-        let state = get_verification_state(code).await?;
-        let types = cooperation_types().await?;
-        Ok::<_, AppError>((customer, state, types))
-    });
+    let loaded = Resource::new(code, open_file);
 
     view! {
         <Title text=move || format!("核对 {}", code()) />
@@ -52,7 +47,7 @@ pub fn VerifyPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((customer, state, types)) => {
+                    Ok(FileView { customer, state, types, .. }) => {
                         view! { <VerifyForm customer state types /> }.into_any()
                     }
                     Err(error) => {
