@@ -27,6 +27,11 @@ fn server_functions() -> Vec<(&'static str, Option<Right>, Value)> {
             json!({ "code": "NH-510104-00001" }),
         ),
         (
+            "open_file",
+            Some(Right::ViewCustomer),
+            json!({ "code": "NH-510104-00001" }),
+        ),
+        (
             "search_customers",
             Some(Right::SearchCustomers),
             json!({ "query": { "text": "", "page": 1, "page_size": 20 } }),
