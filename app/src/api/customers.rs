@@ -560,10 +560,12 @@ pub struct FileView {
 
 /// Everything the file, edit and verification pages show, in one call.
 ///
-/// A page's resource calls one server function: while the page renders on
-/// the server, a second call made after the first one's `.await` can run
-/// without the page's request, refused as signed out, and the browser then
-/// hydrates an error where the server drew the file.
+/// A page's resource calls one server function. While the server waits for
+/// a page's data it may build the page more than once (`<Suspense/>` runs
+/// its children again to find what they read) and drops the earlier build:
+/// a call that build made after an `.await` ran without the request,
+/// answered "signed out", and that answer was what the browser hydrated
+/// over the file the server drew.
 #[server(endpoint = "open_file", input = Json)]
 pub async fn open_file(code: String) -> Result<FileView, AppError> {
     use super::ssr;

@@ -51,6 +51,12 @@ const NAV: [(&str, &str, &str, Option<Right>); 14] = [
 /// Where a person must go before any other page.
 const PASSWORD_PAGE: &str = "/account/password";
 
+// Limitation: while rendering on the server, `<Suspense/>` runs this
+// closure again to find what its children read, so a page inside it can be
+// built twice and its resources numbered twice. Now and then the numbers
+// the browser reads its data under then differ from the server's, the page
+// does not hydrate, and taps on it do nothing until it is reloaded. Pages
+// that read the user for themselves, outside this closure, would avoid it.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| session_user());
