@@ -51,12 +51,14 @@ const NAV: [(&str, &str, &str, Option<Right>); 14] = [
 /// Where a person must go before any other page.
 const PASSWORD_PAGE: &str = "/account/password";
 
-// Limitation: while rendering on the server, `<Suspense/>` runs this
-// closure again to find what its children read, so a page inside it can be
+// Limitation: while rendering on the server, `<Suspense/>` runs its
+// children again to find what they read, so whatever is built inside it
+// (here every page; on the file page its consent and timeline cards) can be
 // built twice and its resources numbered twice. Now and then the numbers
-// the browser reads its data under then differ from the server's, the page
-// does not hydrate, and taps on it do nothing until it is reloaded. Pages
-// that read the user for themselves, outside this closure, would avoid it.
+// the browser reads the data under then differ from the server's, the page
+// does not hydrate, and taps on it do nothing until it is reloaded.
+// Creating every resource above the `<Suspense/>` that waits for it would
+// avoid it.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| session_user());
