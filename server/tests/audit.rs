@@ -619,3 +619,38 @@ async fn failed_sign_ins_work_after_hours_and_a_new_address_raise_their_alerts()
     assert_eq!(raised, 4);
     assert_eq!(again, 0, "a second scan reads no event twice");
 }
+
+#[tokio::test]
+async fn scans_for_alerts_at_the_same_moment_take_turns() {
+    use app::domain::audit::AlertRules;
+
+    let app = TestApp::spawn().await;
+    for n in 0..40 {
+        let failed = AuditEntry {
+            action: AuditAction::SignInFailed,
+            outcome: Outcome::Refused,
+            details: json!({ "n": n }),
+            ..entry(0)
+        };
+        app.store.record(&failed).await.expect("recorded");
+    }
+    let rules = AlertRules::default();
+
+    // The minute's scan and an auditor's page can ask at the same moment;
+    // neither may fail, and what one read the other does not read again.
+    let (a, b, c, d) = tokio::join!(
+        app.store.scan_alerts(&rules),
+        app.store.scan_alerts(&rules),
+        app.store.scan_alerts(&rules),
+        app.store.scan_alerts(&rules),
+    );
+
+    let raised: u64 = [a, b, c, d]
+        .into_iter()
+        .map(|scan| scan.expect("scanned"))
+        .sum();
+    let alerts = app.store.alerts(50).await.expect("listed");
+    assert!(raised > 0);
+    assert_eq!(usize::try_from(raised).ok(), Some(alerts.len()));
+    assert_eq!(app.store.scan_alerts(&rules).await.expect("scanned"), 0);
+}

@@ -51,6 +51,10 @@ impl Store {
     /// Reads the events appended since the last scan against `rules` and
     /// keeps what they find. Answers how many alerts were raised.
     pub async fn scan_alerts(&self, rules: &AlertRules) -> Result<u64, StoreError> {
+        // The minute's scan and an auditor's page may ask at once: both
+        // would write the same alerts and the scan's place, and one would
+        // fail on the conflict. They take turns with every other writer.
+        let _turn = self.write_turn().await;
         let last: Option<i64> = self
             .db
             .query("SELECT VALUE seq FROM ONLY audit_scan:state")
