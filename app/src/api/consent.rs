@@ -84,17 +84,14 @@ pub async fn save_consent_item(legal: bool, item: ListedItem) -> Result<(), AppE
 /// The consents of one file, newest first.
 #[server(endpoint = "file_consents", input = Json)]
 pub async fn get_file_consents(code: String) -> Result<FileConsents, AppError> {
-    use super::customers::{not_found, visible_code};
+    use super::customers::{not_found, viewable_code};
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request.answer(
         async {
-            let caller = request.caller().await?;
-            caller.require(Right::ViewCustomer)?;
+            let code = viewable_code(&request, &code).await?;
             let store = request.store()?;
-            let code = visible_code(store, &caller, &code)?;
             store
                 .consents(&code)
                 .await

@@ -299,15 +299,12 @@ pub(crate) async fn apply_edit(
 #[server(endpoint = "customer_history", input = Json)]
 pub async fn customer_history(code: String) -> Result<Vec<ChangeEntry>, AppError> {
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request.answer(
         async {
-            let caller = request.caller().await?;
-            caller.require(Right::ViewCustomer)?;
+            let code = viewable_code(&request, &code).await?;
             let store = request.store()?;
-            let code = visible_code(store, &caller, &code)?;
             store.history(&code, 0).await.map_err(ssr::internal)
         }
         .await,
@@ -463,7 +460,6 @@ pub struct Cover {
 #[server(endpoint = "cover_sheet", input = Json)]
 pub async fn cover_sheet(code: String) -> Result<Cover, AppError> {
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     let origin = ssr::origin(request.auth.secure_cookie);
@@ -472,10 +468,8 @@ pub async fn cover_sheet(code: String) -> Result<Cover, AppError> {
             AuditAction::Print,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
+                let code = viewable_code(&request, &code).await?;
                 let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
                 let customer = store
                     .customer(&code)
                     .await
@@ -527,7 +521,6 @@ pub async fn cover_sheet(code: String) -> Result<Cover, AppError> {
 #[server(endpoint = "get_customer", input = Json)]
 pub async fn get_customer(code: String) -> Result<Customer, AppError> {
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request
@@ -535,10 +528,7 @@ pub async fn get_customer(code: String) -> Result<Customer, AppError> {
             AuditAction::ViewFile,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
-                let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
+                let code = viewable_code(&request, &code).await?;
                 read_customer(&request, &code).await
             }
             .await,
@@ -569,7 +559,6 @@ pub struct FileView {
 #[server(endpoint = "open_file", input = Json)]
 pub async fn open_file(code: String) -> Result<FileView, AppError> {
     use super::ssr;
-    use crate::domain::Right;
     use crate::domain::time_fmt::today_cst;
 
     let request = ssr::Request::begin();
@@ -578,10 +567,8 @@ pub async fn open_file(code: String) -> Result<FileView, AppError> {
             AuditAction::ViewFile,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
+                let code = viewable_code(&request, &code).await?;
                 let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
                 let customer = read_customer(&request, &code).await?;
                 Ok(FileView {
                     customer,
@@ -755,6 +742,18 @@ pub(crate) fn visible_code(
         return Err(not_found(&code));
     }
     Ok(code)
+}
+
+/// The file a caller who may view files asked for, as typed; a file
+/// outside the caller's regions is not found, as if it did not exist.
+#[cfg(feature = "ssr")]
+pub(crate) async fn viewable_code(
+    request: &super::ssr::Request,
+    typed: &str,
+) -> Result<crate::domain::ArchiveCode, AppError> {
+    let caller = request.caller().await?;
+    caller.require(crate::domain::Right::ViewCustomer)?;
+    visible_code(request.store()?, &caller, typed)
 }
 
 #[cfg(feature = "ssr")]

@@ -48,9 +48,8 @@ pub async fn disposal_review() -> Result<Vec<DisposalCandidate>, AppError> {
 /// A file's retention, legal hold and proposals.
 #[server(endpoint = "get_lifecycle", input = Json)]
 pub async fn get_lifecycle(code: String) -> Result<LifecycleState, AppError> {
-    use super::customers::visible_code;
+    use super::customers::viewable_code;
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request
@@ -58,10 +57,8 @@ pub async fn get_lifecycle(code: String) -> Result<LifecycleState, AppError> {
             AuditAction::ViewFile,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
+                let code = viewable_code(&request, &code).await?;
                 let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
                 store.lifecycle_state(&code).await.map_err(ssr::internal)
             }
             .await,

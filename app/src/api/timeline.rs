@@ -12,9 +12,8 @@ use crate::error::AppError;
 /// The timeline of a file, newest entry first.
 #[server(endpoint = "timeline", input = Json)]
 pub async fn timeline(code: String) -> Result<Vec<TimelineEntry>, AppError> {
-    use super::customers::visible_code;
+    use super::customers::viewable_code;
     use super::ssr;
-    use crate::domain::Right;
 
     let request = ssr::Request::begin();
     request
@@ -22,10 +21,8 @@ pub async fn timeline(code: String) -> Result<Vec<TimelineEntry>, AppError> {
             AuditAction::ViewFile,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
+                let code = viewable_code(&request, &code).await?;
                 let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
                 store.timeline(&code).await.map_err(ssr::internal)
             }
             .await,

@@ -162,9 +162,8 @@ pub async fn count_due() -> Result<DueCounts, AppError> {
 /// A file's next due date and its verifications.
 #[server(endpoint = "get_verification_state", input = Json)]
 pub async fn get_verification_state(code: String) -> Result<VerificationState, AppError> {
-    use super::customers::visible_code;
+    use super::customers::viewable_code;
     use super::ssr;
-    use crate::domain::Right;
     use crate::domain::time_fmt::today_cst;
 
     let request = ssr::Request::begin();
@@ -173,10 +172,8 @@ pub async fn get_verification_state(code: String) -> Result<VerificationState, A
             AuditAction::ViewFile,
             &code.clone(),
             async {
-                let caller = request.caller().await?;
-                caller.require(Right::ViewCustomer)?;
+                let code = viewable_code(&request, &code).await?;
                 let store = request.store()?;
-                let code = visible_code(store, &caller, &code)?;
                 store
                     .verification_state(&code, today_cst())
                     .await
